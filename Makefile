@@ -1,0 +1,36 @@
+# imgforge: the two commands are `make run` and `make test` (see README.md).
+
+PORT ?= 8080
+HOST ?= 127.0.0.1
+# Debian packages the build, the demo and the tests need.
+PACKAGES := pkg-config libvips-dev libvips-tools libcurl4-openssl-dev libfcgi-dev nginx curl
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: run test deps build build-debug clean
+
+## Install what is missing, build, start nginx + imgforge on $(HOST):$(PORT) with demo images.
+run: deps build
+	@HOST=$(HOST) PORT=$(PORT) scripts/run-demo .build/release/imgforge
+
+## Install what is missing, build, run every test.
+test: deps build-debug
+	swift test --skip-build --disable-xctest
+
+deps:
+	@missing=""; for p in $(PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build:
+	swift build -c release --product imgforge
+
+build-debug:
+	swift build --build-tests
+
+clean:
+	rm -rf .build run

@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "imgforge",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "imgforge", targets: ["imgforge"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+    ],
+    targets: [
+        // Bridges to the C libraries: headers only, no Swift.
+        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CFastCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
+        // Variadic C functions and macros that Swift cannot call directly.
+        .target(name: "CShim", dependencies: ["CVips", "CCurl"]),
+
+        // Pure Swift: URL, options, configuration, errors. Imports no C module.
+        .target(
+            name: "ImgForgeCore",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        // Source bytes from http(s) and local files.
+        .target(name: "ImgForgeFetch", dependencies: ["ImgForgeCore", "CCurl", "CShim"]),
+        // The libvips pipeline: bytes in, encoded bytes out.
+        .target(name: "ImgForgeProcessing", dependencies: ["ImgForgeCore", "CVips", "CShim"]),
+        // FastCGI loop, routing and responses.
+        .target(
+            name: "ImgForgeServer",
+            dependencies: [
+                "ImgForgeCore", "ImgForgeFetch", "ImgForgeProcessing", "CFastCGI",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "imgforge",
+            dependencies: [
+                "ImgForgeCore", "ImgForgeServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .testTarget(name: "ImgForgeCoreTests", dependencies: ["ImgForgeCore"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["ImgForgeProcessing", "ImgForgeCore", "CVips", "CShim", "imgforge"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,36 @@
+/// Output (and recognised source) formats.
+public enum ImageFormat: String, CaseIterable, Sendable {
+    case jpeg, png, webp, avif, gif, tiff
+
+    /// Accepts the spellings used in URLs: `jpg`, `jpeg`, `tif`, …
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "jpg", "jpeg": self = .jpeg
+        case "png": self = .png
+        case "webp": self = .webp
+        case "avif": self = .avif
+        case "gif": self = .gif
+        case "tif", "tiff": self = .tiff
+        default: return nil
+        }
+    }
+
+    public var mimeType: String {
+        switch self {
+        case .jpeg: "image/jpeg"
+        case .png: "image/png"
+        case .webp: "image/webp"
+        case .avif: "image/avif"
+        case .gif: "image/gif"
+        case .tiff: "image/tiff"
+        }
+    }
+
+    /// The file extension nginx maps back to `mimeType`.
+    public var fileExtension: String {
+        switch self {
+        case .jpeg: "jpg"
+        default: rawValue
+        }
+    }
+}

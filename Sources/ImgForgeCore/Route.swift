@@ -1,0 +1,28 @@
+/// What a request asks for, decided from the raw request URI alone.
+public enum Route: Equatable, Sendable {
+    case status
+    case metrics
+    case info(ProcessingPath)
+    case image(ProcessingPath)
+
+    /// Routes a raw `REQUEST_URI`; the query string plays no part.
+    public init(requestURI: String) throws {
+        let path = requestURI.prefix { $0 != "?" && $0 != "#" }
+        switch path {
+        case "/status", "/health":
+            self = .status
+        case "/metrics":
+            self = .metrics
+        default:
+            // A single segment (`/favicon.ico`, `/`) is no image URL at all.
+            guard path.dropFirst().contains("/") else {
+                throw ServiceError(.notFound, "not found: \(path.isEmpty ? "/" : String(path))")
+            }
+            if path.hasPrefix("/info/") {
+                self = .info(try ProcessingPath(path: String(path.dropFirst("/info".count))))
+            } else {
+                self = .image(try ProcessingPath(path: String(path)))
+            }
+        }
+    }
+}

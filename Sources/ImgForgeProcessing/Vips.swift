@@ -1,0 +1,34 @@
+import CShim
+import CVips
+import ImgForgeCore
+
+/// Process-wide libvips set-up, done once whoever asks first.
+public enum Vips {
+    private static let initialized: Bool = {
+        guard imgforge_vips_init("imgforge") == 0 else { return false }
+        // The operation cache only grows memory in a long-running server.
+        vips_cache_set_max(0)
+        // ImageMagick, PDF and other loaders not meant for hostile input.
+        vips_block_untrusted_set(1)
+        return true
+    }()
+
+    /// Initialises libvips; throws when the library cannot start.
+    public static func start() throws {
+        guard initialized else {
+            throw ServiceError(.internalError, "libvips failed to start: \(takeError())")
+        }
+    }
+
+    public static var version: String {
+        String(cString: vips_version_string())
+    }
+
+    /// Takes and clears libvips' error text (it is per thread).
+    static func takeError() -> String {
+        guard let text = vips_error_buffer_copy() else { return "unknown libvips error" }
+        defer { g_free(text) }
+        let message = String(cString: text).split(separator: "\n").first.map(String.init) ?? ""
+        return message.isEmpty ? "unknown libvips error" : message
+    }
+}

@@ -1,0 +1,78 @@
+import CFastCGI
+import Foundation
+import ImgForgeCore
+import ImgForgeFetch
+import Logging
+
+/// The FastCGI responder: a fixed set of threads, each accepting and
+/// answering requests one at a time, until SIGTERM or SIGINT.
+public final class FastCGIServer: Sendable {
+    private let configuration: Configuration
+    private let handler: RequestHandler
+    private let logger: Logger
+    private let version: String
+
+    public init(configuration: Configuration, logger: Logger, version: String) throws {
+        self.configuration = configuration
+        self.logger = logger
+        self.version = version
+        handler = try RequestHandler(configuration: configuration, logger: logger)
+    }
+
+    /// Serves until a stop signal; in-flight requests finish first.
+    public func run() throws {
+        ShutdownSignals.block()
+        guard FCGX_Init() == 0 else { throw SocketError("FastCGI library failed to initialise") }
+        let socket = try ListeningSocket.inherited() ?? ListeningSocket.bind(configuration.bind)
+        let threadCount = configuration.workers
+        logger.info("imgforge \(version) listening", metadata: ["on": "\(socket.description)", "threads": "\(threadCount)"])
+
+        let finished = DispatchGroup()
+        let fetchSettings = FetchSettings(configuration, version: version)
+        for index in 0..<threadCount {
+            finished.enter()
+            let thread = Thread { [handler, logger] in
+                Self.respond(on: socket.descriptor, handler: handler, fetcher: SourceFetcher(settings: fetchSettings), logger: logger)
+                finished.leave()
+            }
+            thread.name = "responder-\(index)"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+
+        let signal = ShutdownSignals.wait()
+        let started = ContinuousClock.now
+        logger.info("stopping", metadata: ["signal": "\(signal)"])
+        socket.stopAccepting()
+        finished.wait()
+        socket.close()
+        logger.info("stopped", metadata: ["after": "\(ContinuousClock.now - started)"])
+    }
+
+    private static func respond(on descriptor: Int32, handler: RequestHandler, fetcher: SourceFetcher, logger: Logger) {
+        let connection = FastCGIConnection(listeningDescriptor: descriptor)
+        while connection.accept() {
+            let request = Request(
+                method: connection.parameter("REQUEST_METHOD") ?? "GET",
+                uri: connection.parameter("REQUEST_URI") ?? "/",
+                id: connection.parameter("REQUEST_ID")
+            )
+            let response = handler.handle(request, fetcher: fetcher)
+            connection.send(response, requestID: request.id ?? RequestID.make(), includeBody: request.method != "HEAD")
+            connection.finish()
+        }
+    }
+}
+
+/// Random request ids when nginx did not assign one.
+enum RequestID {
+    static func make() -> String {
+        (0..<4).map { _ in String(UInt32.random(in: .min ... .max), radix: 16).leftPadded(to: 8) }.joined()
+    }
+}
+
+extension String {
+    func leftPadded(to length: Int) -> String {
+        String(repeating: "0", count: max(0, length - count)) + self
+    }
+}

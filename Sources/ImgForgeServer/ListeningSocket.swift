@@ -1,0 +1,115 @@
+import Foundation
+import ImgForgeCore
+
+/// The socket imgforge accepts FastCGI connections on.
+struct ListeningSocket {
+    let descriptor: Int32
+    /// Set for a unix socket this process created, removed again at exit.
+    let ownedPath: String?
+    let description: String
+
+    /// A listening socket handed over on fd 0 (spawn-fcgi, systemd socket activation).
+    static func inherited() -> ListeningSocket? {
+        var accepting: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        guard getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &length) == 0, accepting != 0 else {
+            return nil
+        }
+        return ListeningSocket(descriptor: 0, ownedPath: nil, description: "fd 0")
+    }
+
+    static func bind(_ address: BindAddress, backlog: Int32 = 1024) throws -> ListeningSocket {
+        switch address {
+        case .unix(let path): try bindUnix(path, backlog: backlog)
+        case .tcp(let host, let port): try bindTCP(host: host, port: port, backlog: backlog)
+        }
+    }
+
+    private static func bindUnix(_ path: String, backlog: Int32) throws -> ListeningSocket {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        guard path.utf8.count < capacity else {
+            throw SocketError("unix socket path is longer than \(capacity - 1) bytes: \(path)")
+        }
+        // A socket file left by an earlier run would make bind fail; anything else is kept.
+        var info = stat()
+        if lstat(path, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFSOCK else {
+                throw SocketError("\(path) exists and is not a socket")
+            }
+            unlink(path)
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: path.utf8)
+            raw[path.utf8.count] = 0
+        }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw SocketError.errno("socket") }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Foundation.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard bound == 0 else {
+            let error = SocketError.errno("bind \(path)")
+            Foundation.close(fd)
+            throw error
+        }
+        // nginx's workers connect as another user of the same group.
+        chmod(path, 0o660)
+        guard listen(fd, backlog) == 0 else {
+            let error = SocketError.errno("listen \(path)")
+            Foundation.close(fd)
+            throw error
+        }
+        return ListeningSocket(descriptor: fd, ownedPath: path, description: "unix:\(path)")
+    }
+
+    private static func bindTCP(host: String, port: Int, backlog: Int32) throws -> ListeningSocket {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_PASSIVE
+        var list: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host.isEmpty ? nil : host, String(port), &hints, &list)
+        guard status == 0, let first = list else {
+            throw SocketError("cannot resolve \(host): \(String(cString: gai_strerror(status)))")
+        }
+        defer { freeaddrinfo(list) }
+        let fd = socket(first.pointee.ai_family, first.pointee.ai_socktype, first.pointee.ai_protocol)
+        guard fd >= 0 else { throw SocketError.errno("socket") }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        guard Foundation.bind(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0,
+              listen(fd, backlog) == 0
+        else {
+            let error = SocketError.errno("bind \(host):\(port)")
+            Foundation.close(fd)
+            throw error
+        }
+        return ListeningSocket(descriptor: fd, ownedPath: nil, description: BindAddress.tcp(host: host, port: port).description)
+    }
+
+    /// Wakes every thread blocked in accept(); close() alone would not on Linux.
+    func stopAccepting() {
+        shutdown(descriptor, Int32(SHUT_RDWR))
+    }
+
+    func close() {
+        Foundation.close(descriptor)
+        if let ownedPath { unlink(ownedPath) }
+    }
+}
+
+struct SocketError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+
+    static func errno(_ what: String) -> SocketError {
+        SocketError("\(what): \(String(cString: strerror(Foundation.errno)))")
+    }
+}

@@ -1,0 +1,14 @@
+/// The parts of an incoming request that the service looks at.
+public struct Request: Sendable {
+    public var method: String
+    /// The raw, undecoded request URI as the client sent it.
+    public var uri: String
+    /// Request id assigned by nginx, if any.
+    public var id: String?
+
+    public init(method: String, uri: String, id: String? = nil) {
+        self.method = method
+        self.uri = uri
+        self.id = id
+    }
+}

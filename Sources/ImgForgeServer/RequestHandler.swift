@@ -1,0 +1,63 @@
+import ImgForgeCore
+import ImgForgeFetch
+import ImgForgeProcessing
+import Logging
+
+/// Routes one request and produces its response. Shared by all threads;
+/// the per-thread fetcher is handed in with each request.
+public struct RequestHandler: Sendable {
+    let configuration: Configuration
+    let authorizer: RequestAuthorizer
+    let optionsParser: OptionsParser
+    let processor: ImageProcessor
+    let logger: Logger
+
+    public init(configuration: Configuration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        authorizer = RequestAuthorizer(allowUnsigned: configuration.allowUnsigned)
+        optionsParser = OptionsParser(logger: logger)
+        processor = try ImageProcessor(defaultQuality: configuration.quality)
+    }
+
+    public func handle(_ request: Request, fetcher: SourceFetcher) -> Response {
+        guard request.method == "GET" || request.method == "HEAD" else {
+            return .text(405, "method not allowed: \(request.method)")
+        }
+        do {
+            switch try Route(requestURI: request.uri) {
+            case .status:
+                return .json(200, #"{"status":"ok"}"#)
+            case .metrics, .info:
+                throw ServiceError(.notFound, "not found: \(request.uri)")
+            case .image(let path):
+                return try image(path, fetcher: fetcher)
+            }
+        } catch let error as ServiceError {
+            if error.kind == .internalError {
+                logger.error("request failed", metadata: ["uri": "\(request.uri)", "error": "\(error.message)"])
+            } else {
+                logger.info("request refused", metadata: ["uri": "\(request.uri)", "status": "\(error.status)", "reason": "\(error.message)"])
+            }
+            return .error(error)
+        } catch {
+            logger.error("unexpected failure", metadata: ["uri": "\(request.uri)", "error": "\(error)"])
+            return .text(500, "internal error")
+        }
+    }
+
+    private func image(_ path: ProcessingPath, fetcher: SourceFetcher) throws -> Response {
+        try authorizer.authorize(path)
+        let options = try optionsParser.parse(path)
+        let source = try fetcher.fetch(path.source)
+        let result = try processor.process(source, options: options)
+        return Response(
+            status: 200,
+            headers: [
+                ("Content-Type", result.format.mimeType),
+                ("Cache-Control", "public, max-age=\(configuration.ttl)"),
+            ],
+            body: result.bytes
+        )
+    }
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+@main
+struct Imgforge: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "imgforge",
+        abstract: "An imgproxy-compatible image service that answers FastCGI requests from nginx.",
+        version: version,
+        subcommands: [Serve.self],
+        defaultSubcommand: Serve.self
+    )
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+/// imgforge started with its listening socket on fd 0, as spawn-fcgi and systemd do.
+@Suite(.serviceStack(socket: .inherited))
+struct InheritedSocketTests {
+    @Test func servesOnTheInheritedSocket() throws {
+        let stack = try currentStack()
+        try stack.writeLocal("a.png", try TestImage.quadrants(width: 64, height: 32, suffix: ".png"))
+        let response = try stack.get("/unsafe/rs:fit:32:32/plain/local:///a.png")
+        #expect(response.status == 200)
+        let image = try TestImage(decoding: response.body)
+        #expect((image.width, image.height) == (32, 16))
+        #expect(stack.imgforgeLog.contains("fd 0"))
+    }
+}
+
+/// SIGTERM lets the request in flight finish, then stops within a second.
+@Suite(.serviceStack())
+struct ShutdownTests {
+    @Test func sigtermFinishesInFlightRequestThenExits() async throws {
+        let stack = try currentStack()
+        let jpeg = try TestImage.quadrants(width: 200, height: 200, suffix: ".jpg")
+        // The origin holds the body back for 800 ms, so the request is in flight when SIGTERM lands.
+        stack.origin.serve("/slow.jpg", .custom { connection in
+            connection.sendHead(status: 200, headers: [("Content-Type", "image/jpeg"), ("Content-Length", "\(jpeg.count)")])
+            usleep(800_000)
+            connection.send(jpeg)
+        })
+        async let inFlight = Task.detached {
+            try stack.get("/unsafe/rs:fit:100:100/plain/\(stack.origin.url("/slow.jpg"))")
+        }.value
+        // Wait until the origin has seen the request before signalling.
+        let deadline = Date().addingTimeInterval(5)
+        while !stack.origin.requests.contains("/slow.jpg") && Date() < deadline { usleep(10_000) }
+        let stopped = try #require(stack.terminateImgforge(timeout: 10), "imgforge did not exit after SIGTERM")
+        let response = try await inFlight
+        #expect(response.status == 200)
+        #expect(try TestImage(decoding: response.body).width == 100)
+        #expect(stopped.status == 0)
+        // The in-flight request needed ~0.8 s; the stop itself must add less than a second.
+        #expect(stopped.seconds < 1.8, "stopping took \(stopped.seconds) s")
+        #expect(!stack.imgforgeIsRunning)
+        #expect(!FileManager.default.fileExists(atPath: stack.socketPath), "the unix socket file is removed at exit")
+    }
+}

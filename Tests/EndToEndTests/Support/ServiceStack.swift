@@ -1,0 +1,206 @@
+import Foundation
+import Testing
+
+/// A real nginx in front of the real imgforge binary over FastCGI, plus an
+/// origin server, all on 127.0.0.1 and all inside one temporary directory.
+final class ServiceStack: @unchecked Sendable {
+    /// How imgforge gets its listening socket.
+    enum SocketMode: Sendable {
+        /// imgforge binds `IMGFORGE_BIND` itself.
+        case bind
+        /// The socket is handed to imgforge on fd 0, as spawn-fcgi or systemd do.
+        case inherited
+    }
+
+    @TaskLocal static var current: ServiceStack?
+
+    let origin: TestOrigin
+    /// nginx's port on 127.0.0.1.
+    let port: Int
+    let directory: URL
+    /// `IMGFORGE_LOCAL_FILESYSTEM_ROOT`.
+    let localRoot: URL
+    let socketPath: String
+    private let imgforge: Process
+    private let nginx: Process
+
+    init(environment: [String: String] = [:], socketMode: SocketMode = .bind) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("imgforge-e2e-\(UUID().uuidString.prefix(8))")
+        localRoot = directory.appendingPathComponent("images")
+        try FileManager.default.createDirectory(at: localRoot, withIntermediateDirectories: true)
+        socketPath = directory.appendingPathComponent("imgforge.sock").path
+        origin = try TestOrigin()
+        port = try Sockets.freePort()
+
+        var imgforgeEnvironment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("IMGFORGE_") }
+        imgforgeEnvironment["IMGFORGE_BIND"] = "unix:\(socketPath)"
+        imgforgeEnvironment["IMGFORGE_LOCAL_FILESYSTEM_ROOT"] = localRoot.path
+        imgforgeEnvironment["IMGFORGE_ALLOW_UNSIGNED"] = "true"
+        imgforgeEnvironment["IMGFORGE_LOG_LEVEL"] = "debug"
+        imgforgeEnvironment.merge(environment) { _, new in new }
+        var inheritedSocket: Int32?
+        if socketMode == .inherited {
+            inheritedSocket = try Self.listenUnix(socketPath)
+            imgforgeEnvironment["IMGFORGE_BIND"] = "unix:\(directory.path)/unused.sock"
+        }
+        imgforge = try Self.launch(
+            Self.imgforgeBinary(), ["serve"], environment: imgforgeEnvironment,
+            log: directory.appendingPathComponent("imgforge.log"), standardInput: inheritedSocket
+        )
+        if let inheritedSocket { close(inheritedSocket) }
+
+        let nginxPrefix = directory.appendingPathComponent("nginx").path
+        let render = try Self.launch(
+            URL(fileURLWithPath: "/bin/sh"),
+            [Self.repository.appendingPathComponent("scripts/render-nginx-conf").path, nginxPrefix, "127.0.0.1:\(port)", "unix:\(socketPath)"],
+            environment: ProcessInfo.processInfo.environment, log: directory.appendingPathComponent("render.log")
+        )
+        render.waitUntilExit()
+        guard render.terminationStatus == 0 else { throw TestFailure("rendering the nginx configuration failed") }
+        nginx = try Self.launch(
+            URL(fileURLWithPath: ProcessInfo.processInfo.environment["NGINX"] ?? "/usr/sbin/nginx"),
+            ["-p", nginxPrefix, "-c", "\(nginxPrefix)/nginx.conf", "-e", "\(nginxPrefix)/logs/error.log", "-g", "daemon off;"],
+            environment: ProcessInfo.processInfo.environment, log: directory.appendingPathComponent("nginx.log")
+        )
+        do {
+            try waitUntilReady()
+        } catch {
+            stop()
+            throw error
+        }
+    }
+
+    /// Sends a request through nginx.
+    func get(_ target: String, method: String = "GET", headers: [String: String] = [:]) throws -> HTTPResponse {
+        try HTTPTestClient.get(port: port, target, method: method, headers: headers)
+    }
+
+    /// Writes a file below the local source root.
+    func writeLocal(_ name: String, _ bytes: [UInt8]) throws {
+        let url = localRoot.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(bytes).write(to: url)
+    }
+
+    var imgforgeLog: String {
+        (try? String(contentsOf: directory.appendingPathComponent("imgforge.log"), encoding: .utf8)) ?? ""
+    }
+
+    var imgforgeIsRunning: Bool { imgforge.isRunning }
+
+    /// Sends SIGTERM to imgforge and returns how long it took to exit, and its exit status.
+    func terminateImgforge(timeout: Double = 10) -> (seconds: Double, status: Int32)? {
+        let start = ContinuousClock.now
+        imgforge.terminate()
+        guard Self.wait(for: imgforge, timeout: timeout) else { return nil }
+        let elapsed = ContinuousClock.now - start
+        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, imgforge.terminationStatus)
+    }
+
+    func stop() {
+        for process in [nginx, imgforge] where process.isRunning {
+            process.terminate()
+            if !Self.wait(for: process, timeout: 5) { kill(process.processIdentifier, SIGKILL) }
+        }
+        origin.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func waitUntilReady() throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            guard imgforge.isRunning else { throw TestFailure("imgforge exited at start:\n\(imgforgeLog)") }
+            guard nginx.isRunning else { throw TestFailure("nginx exited at start (see its error log)") }
+            if let response = try? HTTPTestClient.get(port: port, "/status", timeout: 2), response.status == 200 { return }
+            usleep(20_000)
+        }
+        throw TestFailure("the stack did not answer /status within 20 s:\n\(imgforgeLog)")
+    }
+
+    private static func wait(for process: Process, timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(5_000) }
+        if process.isRunning { return false }
+        process.waitUntilExit()
+        return true
+    }
+
+    private static func launch(_ executable: URL, _ arguments: [String], environment: [String: String], log: URL, standardInput: Int32? = nil) throws -> Process {
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let output = try FileHandle(forWritingTo: log)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = environment
+        process.standardOutput = output
+        process.standardError = output
+        if let standardInput {
+            process.standardInput = FileHandle(fileDescriptor: standardInput, closeOnDealloc: false)
+        }
+        try process.run()
+        return process
+    }
+
+    /// A listening unix socket for the `.inherited` mode.
+    private static func listenUnix(_ path: String) throws -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: path.utf8)
+            raw[path.utf8.count] = 0
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard fd >= 0, bound == 0, listen(fd, 128) == 0 else { throw TestFailure("cannot listen on \(path)") }
+        return fd
+    }
+
+    /// The package's root directory.
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The imgforge binary built next to this test bundle (or `IMGFORGE_BINARY`).
+    static func imgforgeBinary() throws -> URL {
+        if let path = ProcessInfo.processInfo.environment["IMGFORGE_BINARY"] { return URL(fileURLWithPath: path) }
+        let buildDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        var candidate = buildDirectory.appendingPathComponent("imgforge")
+        // On some platforms the test bundle sits one level deeper.
+        if !FileManager.default.isExecutableFile(atPath: candidate.path) {
+            candidate = buildDirectory.deletingLastPathComponent().appendingPathComponent("imgforge")
+        }
+        guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
+            throw TestFailure("imgforge binary not found next to the tests; run `swift build` first or set IMGFORGE_BINARY")
+        }
+        return candidate
+    }
+}
+
+/// Runs a whole suite against one stack, torn down when the suite ends, pass or fail.
+struct ServiceStackTrait: SuiteTrait, TestScoping {
+    var environment: [String: String]
+    var socketMode: ServiceStack.SocketMode
+
+    var isRecursive: Bool { false }
+
+    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+        let stack = try ServiceStack(environment: environment, socketMode: socketMode)
+        defer { stack.stop() }
+        try await ServiceStack.$current.withValue(stack) {
+            try await function()
+        }
+    }
+}
+
+extension Trait where Self == ServiceStackTrait {
+    /// nginx + imgforge + origin for the suite, with extra `IMGFORGE_*` settings.
+    static func serviceStack(_ environment: [String: String] = [:], socket: ServiceStack.SocketMode = .bind) -> Self {
+        ServiceStackTrait(environment: environment, socketMode: socket)
+    }
+}
+
+/// The stack of the running suite.
+func currentStack() throws -> ServiceStack {
+    try #require(ServiceStack.current, "the suite needs the .serviceStack trait")
+}

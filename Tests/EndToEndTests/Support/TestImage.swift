@@ -1,0 +1,84 @@
+import CShim
+import CVips
+import Foundation
+import ImgForgeProcessing
+
+/// Makes fixture images from pixels and decodes responses, with libvips.
+/// The unsafe work of the tests stays in this file.
+struct TestImage {
+    let width: Int
+    let height: Int
+    let bands: Int
+    /// The loader libvips picked, e.g. "jpegload_buffer".
+    let loader: String
+    /// 8-bit sRGB(A) pixels, row-major.
+    let pixels: [UInt8]
+
+    /// Decodes encoded bytes, as a user checking a response would.
+    init(decoding bytes: [UInt8]) throws {
+        try Vips.start()
+        let decoded: (Int, Int, Int, String, [UInt8])? = bytes.withUnsafeBytes { buffer in
+            guard let image = imgforge_vips_load_buffer(buffer.baseAddress, buffer.count, 0) else { return nil }
+            defer { g_object_unref(image) }
+            var loaderName = ""
+            var name: UnsafePointer<CChar>?
+            if vips_image_get_string(image, "vips-loader", &name) == 0, let name { loaderName = String(cString: name) }
+            var memory: UnsafeMutableRawPointer?
+            var length = 0
+            guard imgforge_vips_write_memory_rgb(image, &memory, &length) == 0, let memory else { return nil }
+            defer { g_free(memory) }
+            let pixels = [UInt8](UnsafeRawBufferPointer(start: memory, count: length))
+            let width = Int(vips_image_get_width(image)), height = Int(vips_image_get_height(image))
+            return (width, height, length / max(1, width * height), loaderName, pixels)
+        }
+        guard let decoded else {
+            vips_error_clear()
+            throw TestFailure("response does not decode as an image (\(bytes.count) bytes)")
+        }
+        (width, height, bands, loader, pixels) = decoded
+    }
+
+    /// The colour at (x, y), one value per band.
+    func pixel(_ x: Int, _ y: Int) -> [UInt8] {
+        let start = (y * width + x) * bands
+        return Array(pixels[start..<start + bands])
+    }
+
+    /// Encodes an RGB image drawn by `colour(x, y)` with a libvips save suffix (".png", ".jpg[Q=95]").
+    static func encode(width: Int, height: Int, suffix: String, colour: (Int, Int) -> (UInt8, UInt8, UInt8)) throws -> [UInt8] {
+        try Vips.start()
+        var pixels = [UInt8](repeating: 0, count: width * height * 3)
+        for y in 0..<height {
+            for x in 0..<width {
+                let (r, g, b) = colour(x, y)
+                let index = (y * width + x) * 3
+                pixels[index] = r
+                pixels[index + 1] = g
+                pixels[index + 2] = b
+            }
+        }
+        let encoded: [UInt8]? = pixels.withUnsafeBytes { buffer in
+            guard let image = vips_image_new_from_memory_copy(buffer.baseAddress, buffer.count, Int32(width), Int32(height), 3, VIPS_FORMAT_UCHAR) else { return nil }
+            defer { g_object_unref(image) }
+            var output: UnsafeMutableRawPointer?
+            var length = 0
+            guard imgforge_vips_write_buffer(image, suffix, &output, &length) == 0, let output else { return nil }
+            defer { g_free(output) }
+            return [UInt8](UnsafeRawBufferPointer(start: output, count: length))
+        }
+        guard let encoded else { throw TestFailure("cannot encode fixture \(suffix)") }
+        return encoded
+    }
+
+    /// Four solid quadrants: red top-left, green top-right, blue bottom-left, yellow bottom-right.
+    static func quadrants(width: Int, height: Int, suffix: String) throws -> [UInt8] {
+        try encode(width: width, height: height, suffix: suffix) { x, y in
+            switch (x < width / 2, y < height / 2) {
+            case (true, true): (255, 0, 0)
+            case (false, true): (0, 255, 0)
+            case (true, false): (0, 0, 255)
+            case (false, false): (255, 255, 0)
+            }
+        }
+    }
+}
