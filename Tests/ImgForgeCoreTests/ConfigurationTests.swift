@@ -1,0 +1,67 @@
+import ImgForgeCore
+import Testing
+
+struct ConfigurationTests {
+    @Test func defaults() throws {
+        let configuration = try Configuration(environment: [:], processorCount: 4)
+        #expect(configuration.bind == .tcp(host: "127.0.0.1", port: 9000))
+        #expect(configuration.workers == 8)
+        #expect(configuration.allowUnsigned == false)
+        #expect(configuration.localFilesystemRoot == nil)
+        #expect(configuration.ttl == 31_536_000)
+        #expect(configuration.quality == 85)
+        #expect(configuration.logLevel == .info)
+    }
+
+    @Test func bindForms() throws {
+        #expect(BindAddress("unix:/run/imgforge/imgforge.sock") == .unix(path: "/run/imgforge/imgforge.sock"))
+        #expect(BindAddress("127.0.0.1:9000") == .tcp(host: "127.0.0.1", port: 9000))
+        #expect(BindAddress(":9000") == .tcp(host: "", port: 9000))
+        #expect(BindAddress("[::1]:9000") == .tcp(host: "::1", port: 9000))
+        #expect(BindAddress("unix:relative.sock") == nil)
+        #expect(BindAddress("localhost") == nil)
+        #expect(BindAddress("127.0.0.1:70000") == nil)
+    }
+
+    @Test func logLevelAcceptsTheSeedsFilterSyntax() throws {
+        #expect(try Configuration(environment: ["IMGFORGE_LOG_LEVEL": "imgforge=debug,tower_http=info"]).logLevel == .debug)
+        #expect(try Configuration(environment: ["IMGFORGE_LOG_LEVEL": "warn"]).logLevel == .warning)
+    }
+
+    @Test(arguments: [
+        ("IMGFORGE_BIND", "nowhere"),
+        ("IMGFORGE_WORKERS", "0"),
+        ("IMGFORGE_WORKERS", "many"),
+        ("IMGFORGE_TIMEOUT", "-1"),
+        ("IMGFORGE_DOWNLOAD_TIMEOUT", "soon"),
+        ("IMGFORGE_LOG_LEVEL", "loud"),
+        ("IMGFORGE_ALLOW_UNSIGNED", "yes"),
+        ("IMGFORGE_LOCAL_FILESYSTEM_ROOT", "relative/dir"),
+        ("IMGFORGE_MAX_SRC_FILE_SIZE", "-5"),
+        ("IMGFORGE_TTL", "forever"),
+        ("IMGFORGE_QUALITY", "0"),
+    ])
+    func malformedValuesNameTheVariable(name: String, value: String) throws {
+        let error = try #require(throws: ConfigurationError.self) { try Configuration(environment: [name: value]) }
+        #expect(error.variable == name)
+        #expect(error.description.contains(name) && error.description.contains("expected"))
+    }
+}
+
+struct EncodingTests {
+    @Test func base64URLRoundTrips() {
+        for length in 0..<40 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 * 37 + 251) }
+            let encoded = Base64URL.encode(bytes)
+            #expect(!encoded.contains("=") && !encoded.contains("+") && !encoded.contains("/"))
+            #expect(Base64URL.decode(encoded) == bytes)
+        }
+    }
+
+    @Test func percentDecoding() {
+        #expect("a%20b+c".percentDecoded == "a b+c")
+        #expect("%E2%82%AC".percentDecoded == "€")
+        #expect("%zz".percentDecoded == nil)
+        #expect("%C3".percentDecoded == nil)
+    }
+}
