@@ -15,6 +15,46 @@ struct InheritedSocketTests {
     }
 }
 
+/// imgforge binding its own TCP port.
+@Suite(.serviceStack(socket: .tcp))
+struct TCPBindTests {
+    @Test func servesOnTCP() throws {
+        let stack = try currentStack()
+        try stack.writeLocal("a.jpg", try TestImage.quadrants(width: 90, height: 60, suffix: ".jpg"))
+        let response = try stack.get("/unsafe/rs:fit:45:45/plain/local:///a.jpg")
+        #expect(response.status == 200)
+        #expect(try TestImage(decoding: response.body).width == 45)
+        #expect(stack.imgforgeLog.contains(stack.upstream))
+    }
+}
+
+/// A malformed setting stops imgforge at start with a message naming the variable.
+struct StartupValidationTests {
+    @Test(arguments: [
+        ("IMGFORGE_WORKERS", "lots"),
+        ("IMGFORGE_BIND", "somewhere"),
+        ("IMGFORGE_ALLOW_UNSIGNED", "perhaps"),
+    ])
+    func malformedVariableStopsTheProcess(name: String, value: String) throws {
+        let process = Process()
+        process.executableURL = try ServiceStack.imgforgeBinary()
+        process.arguments = ["serve"]
+        var environment = ["IMGFORGE_BIND": "unix:/tmp/imgforge-never-\(UUID().uuidString.prefix(8)).sock"]
+        environment[name] = value
+        process.environment = environment
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("imgforge-start-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
+        process.standardError = try FileHandle(forWritingTo: log)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        let output = try String(contentsOf: log, encoding: .utf8)
+        #expect(process.terminationStatus != 0)
+        #expect(output.contains(name) && output.contains(value), "stderr: \(output)")
+    }
+}
+
 /// SIGTERM lets the request in flight finish, then stops within a second.
 @Suite(.serviceStack())
 struct ShutdownTests {

@@ -10,6 +10,8 @@ final class ServiceStack: @unchecked Sendable {
         case bind
         /// The socket is handed to imgforge on fd 0, as spawn-fcgi or systemd do.
         case inherited
+        /// imgforge binds a TCP port on 127.0.0.1 (`IMGFORGE_BIND=127.0.0.1:PORT`).
+        case tcp
     }
 
     @TaskLocal static var current: ServiceStack?
@@ -21,6 +23,8 @@ final class ServiceStack: @unchecked Sendable {
     /// `IMGFORGE_LOCAL_FILESYSTEM_ROOT`.
     let localRoot: URL
     let socketPath: String
+    /// What nginx's `fastcgi_pass` points at.
+    let upstream: String
     private let imgforge: Process
     private let nginx: Process
 
@@ -38,11 +42,19 @@ final class ServiceStack: @unchecked Sendable {
         imgforgeEnvironment["IMGFORGE_ALLOW_UNSIGNED"] = "true"
         imgforgeEnvironment["IMGFORGE_LOG_LEVEL"] = "debug"
         imgforgeEnvironment.merge(environment) { _, new in new }
+        var upstream = "unix:\(socketPath)"
         var inheritedSocket: Int32?
-        if socketMode == .inherited {
+        switch socketMode {
+        case .bind:
+            break
+        case .inherited:
             inheritedSocket = try Self.listenUnix(socketPath)
             imgforgeEnvironment["IMGFORGE_BIND"] = "unix:\(directory.path)/unused.sock"
+        case .tcp:
+            upstream = "127.0.0.1:\(try Sockets.freePort())"
+            imgforgeEnvironment["IMGFORGE_BIND"] = upstream
         }
+        self.upstream = upstream
         imgforge = try Self.launch(
             Self.imgforgeBinary(), ["serve"], environment: imgforgeEnvironment,
             log: directory.appendingPathComponent("imgforge.log"), standardInput: inheritedSocket
@@ -52,7 +64,7 @@ final class ServiceStack: @unchecked Sendable {
         let nginxPrefix = directory.appendingPathComponent("nginx").path
         let render = try Self.launch(
             URL(fileURLWithPath: "/bin/sh"),
-            [Self.repository.appendingPathComponent("scripts/render-nginx-conf").path, nginxPrefix, "127.0.0.1:\(port)", "unix:\(socketPath)"],
+            [Self.repository.appendingPathComponent("scripts/render-nginx-conf").path, nginxPrefix, "127.0.0.1:\(port)", upstream],
             environment: ProcessInfo.processInfo.environment, log: directory.appendingPathComponent("render.log")
         )
         render.waitUntilExit()
