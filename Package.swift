@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.0.0"),
     ],
     targets: [
         // Bridges to the C libraries: headers only, no Swift.
@@ -22,7 +23,10 @@ let package = Package(
         // Pure Swift: URL, options, configuration, errors. Imports no C module.
         .target(
             name: "ImgForgeCore",
-            dependencies: [.product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // Source bytes from http(s) and local files.
         .target(name: "ImgForgeFetch", dependencies: ["ImgForgeCore", "CCurl", "CShim"]),

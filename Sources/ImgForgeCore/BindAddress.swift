@@ -19,6 +19,11 @@ public enum BindAddress: Equatable, Sendable, CustomStringConvertible {
         self = .tcp(host: host, port: port)
     }
 
+    public var isUnix: Bool {
+        if case .unix = self { return true }
+        return false
+    }
+
     public var description: String {
         switch self {
         case .unix(let path): "unix:\(path)"

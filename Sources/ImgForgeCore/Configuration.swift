@@ -1,67 +1,145 @@
-import Foundation
 import Logging
 
-/// Every setting of the service, read once at start and passed down as one value.
+/// Every setting of the service, read once at start from the environment and
+/// passed down as one immutable value. Each group is what one part needs.
 public struct Configuration: Sendable {
+    public var server: ServerSettings
+    public var security: SecuritySettings
+    public var limits: LimitSettings
+    public var sources: SourceSettings
+    public var output: OutputSettings
+    public var presets: PresetSettings
+    public var cache: CacheSettings
+}
+
+public struct ServerSettings: Sendable {
     /// Listening address when no socket is inherited on fd 0.
     public var bind: BindAddress
     /// Concurrent image operations.
     public var workers: Int
+    /// Requests allowed to wait for a worker; 0 means no limit.
+    public var queueSize: Int
     /// Upper bound for one request, in seconds.
     public var timeout: Double
-    /// Upper bound for one source download, in seconds.
-    public var downloadTimeout: Double
     public var logLevel: Logger.Level
+    public var logFormat: LogFormat
+    /// A separate listener for `/metrics`, if any.
+    public var prometheusBind: BindAddress?
+    /// Image requests allowed per minute; 0 means no limit.
+    public var rateLimitPerMinute: Int
+}
+
+public enum LogFormat: String, Sendable {
+    case text, json
+}
+
+public struct SecuritySettings: Sendable {
+    public var signer: URLSigner
     /// Accept `unsafe` in place of a signature.
     public var allowUnsigned: Bool
-    /// Root for `local:///` sources; nil disables them.
-    public var localFilesystemRoot: String?
+    /// `Authorization: Bearer <secret>` required on image, info and metrics requests.
+    public var secret: String?
+    /// Let URLs set per-URL limits (`msr`, `msfs`, `mrd`, `maf`).
+    public var allowSecurityOptions: Bool
+}
+
+public struct LimitSettings: Sendable {
     /// Largest source accepted, in bytes; 0 means no limit.
     public var maxSrcFileSize: Int
+    /// Largest source accepted, in megapixels.
+    public var maxSrcResolution: Double
+    /// Largest result width or height; 0 means no limit.
+    public var maxResultDimension: Int
+    public var maxAnimationFrames: Int
+    /// Source types accepted, sniffed from the bytes; empty accepts every supported type.
+    public var allowedMimeTypes: [String]
+}
+
+public struct SourceSettings: Sendable {
+    /// Upper bound for one source download, in seconds.
+    public var downloadTimeout: Double
+    /// URL prefixes a source must start with; empty allows any.
+    public var allowedSources: [String]
+    public var allowLoopback: Bool
+    public var allowPrivate: Bool
+    public var allowLinkLocal: Bool
     public var maxRedirects: Int
-    /// `Cache-Control: max-age` of image responses, in seconds.
-    public var ttl: Int
+    /// Root for `local:///` sources; nil disables them.
+    public var localFilesystemRoot: String?
+    /// S3-compatible storage for `s3://` sources; nil disables them.
+    public var s3: S3Settings?
+    /// The default watermark image.
+    public var watermarkPath: String?
+}
+
+public struct S3Settings: Sendable {
+    public var endpoint: String?
+    public var region: String
+    public var accessKeyID: String?
+    public var secretAccessKey: String?
+}
+
+public struct OutputSettings: Sendable {
+    /// Format used when the URL names none; nil keeps the source's.
+    public var defaultFormat: ImageFormat?
     /// Default quality of lossy encoders.
     public var quality: Int
+    public var formatQuality: [ImageFormat: Int]
+    public var autoWebP: Bool
+    public var autoAVIF: Bool
+    /// `Cache-Control: max-age` of image responses, in seconds.
+    public var ttl: Int
+}
 
-    public init(environment: [String: String], processorCount: Int = 1) throws {
-        let env = EnvironmentReader(environment: environment)
-        let bindText = env.string("IMGFORGE_BIND") ?? "127.0.0.1:9000"
-        guard let bind = BindAddress(bindText) else {
-            throw ConfigurationError(variable: "IMGFORGE_BIND", value: bindText, expected: "unix:/absolute/path or host:port")
-        }
-        self.bind = bind
-        workers = try env.int("IMGFORGE_WORKERS", default: max(2, 2 * processorCount), range: 1...1024)
-        timeout = try env.seconds("IMGFORGE_TIMEOUT", default: 10)
-        downloadTimeout = try env.seconds("IMGFORGE_DOWNLOAD_TIMEOUT", default: 5)
-        logLevel = try Configuration.logLevel(env)
-        allowUnsigned = try env.bool("IMGFORGE_ALLOW_UNSIGNED", default: false)
-        if let root = env.string("IMGFORGE_LOCAL_FILESYSTEM_ROOT") {
-            guard root.hasPrefix("/") else {
-                throw ConfigurationError(variable: "IMGFORGE_LOCAL_FILESYSTEM_ROOT", value: root, expected: "an absolute directory path")
-            }
-            localFilesystemRoot = root
-        } else {
-            localFilesystemRoot = nil
-        }
-        maxSrcFileSize = try env.int("IMGFORGE_MAX_SRC_FILE_SIZE", default: 0, range: 0...Int.max)
-        maxRedirects = try env.int("IMGFORGE_MAX_REDIRECTS", default: 10, range: 0...100)
-        ttl = try env.int("IMGFORGE_TTL", default: 31_536_000, range: 0...Int(Int32.max))
-        quality = try env.int("IMGFORGE_QUALITY", default: 85, range: 1...100)
+public struct PresetSettings: Sendable {
+    public var presets: Presets
+    /// The file the presets were partly read from, if any.
+    public var presetsPath: String?
+    /// URLs name presets only: the first segment after the signature is `name[:name…]`.
+    public var onlyPresets: Bool
+}
+
+public struct CacheSettings: Sendable {
+    public enum Kind: String, Sendable {
+        case memory, disk, hybrid
     }
 
-    /// Accepts a plain level (`debug`) or a filter list in which the
-    /// `imgforge=<level>` entry, or else the first bare level, counts.
-    private static func logLevel(_ env: EnvironmentReader) throws -> Logger.Level {
-        let name = "IMGFORGE_LOG_LEVEL"
-        guard let raw = env.string(name) else { return .info }
-        let entries = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        let chosen = entries.first { $0.hasPrefix("imgforge=") }.map { String($0.dropFirst("imgforge=".count)) }
-            ?? entries.first { !$0.contains("=") }
-        let aliases: [String: Logger.Level] = ["warn": .warning, "fatal": .critical]
-        guard let chosen, let level = Logger.Level(rawValue: chosen) ?? aliases[chosen] else {
-            throw ConfigurationError(variable: name, value: raw, expected: "trace, debug, info, warning, error or critical")
+    /// nil: no cache.
+    public var kind: Kind?
+    public var memoryCapacity: Capacity?
+    public var diskPath: String?
+    public var diskCapacity: Capacity?
+}
+
+/// A cache bound: a number of entries, or a size in bytes.
+public enum Capacity: Equatable, Sendable, CustomStringConvertible {
+    case entries(Int)
+    case bytes(Int)
+
+    /// `10000` (entries) or `20GB`, `512MiB`, `1.5G` (bytes).
+    public init?(_ text: String) {
+        if let count = Int(text), count > 0 {
+            self = .entries(count)
+            return
         }
-        return level
+        let units: [(String, Double)] = [
+            ("KIB", 0x1p10), ("MIB", 0x1p20), ("GIB", 0x1p30), ("TIB", 0x1p40),
+            ("KB", 1e3), ("MB", 1e6), ("GB", 1e9), ("TB", 1e12),
+            ("K", 0x1p10), ("M", 0x1p20), ("G", 0x1p30), ("T", 0x1p40), ("B", 1),
+        ]
+        let upper = text.uppercased()
+        for (suffix, factor) in units where upper.hasSuffix(suffix) {
+            guard let number = Double(upper.dropLast(suffix.count)), number > 0, number * factor < 9e18 else { return nil }
+            self = .bytes(Int(number * factor))
+            return
+        }
+        return nil
+    }
+
+    public var description: String {
+        switch self {
+        case .entries(let count): "\(count) entries"
+        case .bytes(let bytes): "\(bytes) bytes"
+        }
     }
 }

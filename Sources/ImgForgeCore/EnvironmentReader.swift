@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Reads typed values out of an environment dictionary, failing with the
 /// variable's name and the accepted form when a value is malformed.
@@ -11,18 +12,28 @@ struct EnvironmentReader {
         return value
     }
 
+    private func fail(_ name: String, _ value: String, _ expected: String) -> ConfigurationError {
+        ConfigurationError(variable: name, value: value, expected: expected)
+    }
+
     func bool(_ name: String, default defaultValue: Bool) throws -> Bool {
         guard let raw = string(name) else { return defaultValue }
-        guard let value = parseBool(raw) else {
-            throw ConfigurationError(variable: name, value: raw, expected: "true or false (also 1/0, t/f)")
-        }
+        guard let value = parseBool(raw) else { throw fail(name, raw, "true or false (also 1/0, t/f)") }
         return value
     }
 
     func int(_ name: String, default defaultValue: Int, range: ClosedRange<Int>) throws -> Int {
         guard let raw = string(name) else { return defaultValue }
         guard let value = Int(raw), range.contains(value) else {
-            throw ConfigurationError(variable: name, value: raw, expected: "an integer from \(range.lowerBound) to \(range.upperBound)")
+            throw fail(name, raw, "an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    func double(_ name: String, default defaultValue: Double, range: ClosedRange<Double>) throws -> Double {
+        guard let raw = string(name) else { return defaultValue }
+        guard let value = Double(raw), value.isFinite, range.contains(value) else {
+            throw fail(name, raw, "a number from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
     }
@@ -30,7 +41,7 @@ struct EnvironmentReader {
     func seconds(_ name: String, default defaultValue: Double) throws -> Double {
         guard let raw = string(name) else { return defaultValue }
         guard let value = Double(raw), value > 0, value <= 86_400 else {
-            throw ConfigurationError(variable: name, value: raw, expected: "a number of seconds greater than 0")
+            throw fail(name, raw, "a number of seconds greater than 0 (at most 86400)")
         }
         return value
     }
@@ -38,9 +49,97 @@ struct EnvironmentReader {
     func oneOf<T>(_ name: String, default defaultValue: T, _ choices: [String: T]) throws -> T {
         guard let raw = string(name) else { return defaultValue }
         guard let value = choices[raw.lowercased()] else {
-            throw ConfigurationError(variable: name, value: raw, expected: "one of " + choices.keys.sorted().joined(separator: ", "))
+            throw fail(name, raw, "one of " + choices.keys.sorted().joined(separator: ", "))
         }
         return value
+    }
+
+    func bindAddress(_ name: String, tcpOnly: Bool = false) throws -> BindAddress? {
+        guard let raw = string(name) else { return nil }
+        guard let address = BindAddress(raw), !tcpOnly || !address.isUnix else {
+            throw fail(name, raw, tcpOnly ? "host:port" : "unix:/absolute/path or host:port")
+        }
+        return address
+    }
+
+    /// Accepts a plain level (`debug`) or a filter list in which the
+    /// `imgforge=<level>` entry, or else the first bare level, counts.
+    func logLevel(_ name: String) throws -> Logger.Level {
+        guard let raw = string(name) else { return .info }
+        let entries = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let chosen = entries.first { $0.hasPrefix("imgforge=") }.map { String($0.dropFirst("imgforge=".count)) }
+            ?? entries.first { !$0.contains("=") }
+        let aliases: [String: Logger.Level] = ["warn": .warning, "fatal": .critical]
+        guard let chosen, let level = Logger.Level(rawValue: chosen) ?? aliases[chosen] else {
+            throw fail(name, raw, "trace, debug, info, warning, error or critical")
+        }
+        return level
+    }
+
+    /// Comma-separated hex values (keys and salts).
+    func hexList(_ name: String) throws -> [[UInt8]] {
+        guard let raw = string(name) else { return [] }
+        return try raw.split(separator: ",", omittingEmptySubsequences: false).map { item in
+            let text = item.trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty, let bytes = Hex.decode(text) else {
+                throw fail(name, raw, "hex digits (an even number of 0-9a-f), comma-separated for several")
+            }
+            return bytes
+        }
+    }
+
+    /// A comma-separated list whose items `transform` accepts (nil rejects).
+    func list(_ name: String, expected: String, _ transform: (String) -> String?) throws -> [String] {
+        guard let raw = string(name) else { return [] }
+        return try raw.split(separator: ",").map { item in
+            guard let value = transform(item.trimmingCharacters(in: .whitespaces)) else { throw fail(name, raw, expected) }
+            return value
+        }
+    }
+
+    func absolutePath(_ name: String) throws -> String? {
+        guard let raw = string(name) else { return nil }
+        guard raw.hasPrefix("/") else { throw fail(name, raw, "an absolute path") }
+        return raw
+    }
+
+    /// An absolute path to an existing directory.
+    func directory(_ name: String) throws -> String? {
+        guard let path = try absolutePath(name) else { return nil }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw fail(name, path, "an existing directory")
+        }
+        return path
+    }
+
+    /// A path to an existing, readable file.
+    func file(_ name: String) throws -> String? {
+        guard let path = string(name) else { return nil }
+        guard FileManager.default.isReadableFile(atPath: path) else { throw fail(name, path, "a readable file") }
+        return path
+    }
+
+    func capacity(_ name: String) throws -> Capacity? {
+        guard let raw = string(name) else { return nil }
+        guard let capacity = Capacity(raw) else {
+            throw fail(name, raw, "a number of entries (10000) or a size with a unit (512MB, 20GB, 1GiB)")
+        }
+        return capacity
+    }
+
+    /// `jpeg=80,webp=75`.
+    func formatQuality(_ name: String) throws -> [ImageFormat: Int] {
+        guard let raw = string(name) else { return [:] }
+        var table: [ImageFormat: Int] = [:]
+        for item in raw.split(separator: ",") {
+            let parts = item.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, let format = ImageFormat(name: parts[0]), let quality = Int(parts[1]), (1...100).contains(quality) else {
+                throw fail(name, raw, "format=quality pairs such as jpeg=80,webp=75 (quality 1–100)")
+            }
+            table[format] = quality
+        }
+        return table
     }
 }
 

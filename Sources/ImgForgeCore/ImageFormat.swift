@@ -15,6 +15,9 @@ public enum ImageFormat: String, CaseIterable, Sendable {
         }
     }
 
+    /// `jpeg|png|…`, for error messages.
+    public static let names = allCases.map(\.rawValue).joined(separator: "|")
+
     public var mimeType: String {
         switch self {
         case .jpeg: "image/jpeg"

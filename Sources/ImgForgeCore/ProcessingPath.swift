@@ -22,7 +22,9 @@ public struct ProcessingPath: Equatable, Sendable {
     public var sourceExtension: String?
 
     /// Parses the path part of a raw `REQUEST_URI` (no query string).
-    public init(path: String) throws {
+    /// With `presetsOnly`, the first segment after the signature is a `:`-separated
+    /// list of preset names and nothing else is read as an option.
+    public init(path: String, presetsOnly: Bool = false) throws {
         guard path.hasPrefix("/") else {
             throw ServiceError(.badRequest, "invalid path: must start with /")
         }
@@ -38,7 +40,11 @@ public struct ProcessingPath: Equatable, Sendable {
 
         var segments = signedPart.dropFirst().split(separator: "/", omittingEmptySubsequences: false)[...]
         var options: [RawOption] = []
-        while let segment = segments.first, segment.contains(":") {
+        if presetsOnly, let segment = segments.first {
+            options.append(RawOption(name: "preset", arguments: segment.split(separator: ":", omittingEmptySubsequences: false).map(String.init)))
+            segments = segments.dropFirst()
+        }
+        while !presetsOnly, let segment = segments.first, segment.contains(":") {
             let parts = segment.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
             options.append(RawOption(name: parts[0], arguments: Array(parts.dropFirst())))
             segments = segments.dropFirst()

@@ -1,18 +1,34 @@
-/// Decides whether a processing path may be served: signature and `unsafe`.
+/// Decides whether a request may be served: bearer secret, then the URL signature.
 public struct RequestAuthorizer: Sendable {
-    public var allowUnsigned: Bool
+    public let security: SecuritySettings
 
-    public init(allowUnsigned: Bool) {
-        self.allowUnsigned = allowUnsigned
+    public init(security: SecuritySettings) {
+        self.security = security
     }
 
-    public func authorize(_ path: ProcessingPath) throws {
+    /// `IMGFORGE_SECRET`: image, info and metrics requests carry `Authorization: Bearer <secret>`.
+    public func checkBearer(_ authorization: String?) throws {
+        guard let secret = security.secret else { return }
+        guard let authorization, authorization.hasPrefix("Bearer "),
+              constantTimeEqual(String(authorization.dropFirst("Bearer ".count)), secret)
+        else {
+            throw ServiceError(.forbidden, "forbidden: missing or wrong Authorization bearer secret")
+        }
+    }
+
+    /// The signature segment must sign the rest of the path, or be `unsafe` where that is allowed.
+    public func checkSignature(_ path: ProcessingPath) throws {
         if path.signature == "unsafe" {
-            guard allowUnsigned else {
+            guard security.allowUnsigned else {
                 throw ServiceError(.forbidden, "forbidden: unsigned URLs are not allowed")
             }
             return
         }
-        throw ServiceError(.forbidden, "forbidden: invalid signature")
+        guard !security.signer.keyPairs.isEmpty else {
+            throw ServiceError(.forbidden, "forbidden: invalid signature (no signing key is configured)")
+        }
+        guard security.signer.verify(signature: path.signature, path: path.signedPart) else {
+            throw ServiceError(.forbidden, "forbidden: invalid signature")
+        }
     }
 }

@@ -6,7 +6,7 @@ public enum Route: Equatable, Sendable {
     case image(ProcessingPath)
 
     /// Routes a raw `REQUEST_URI`; the query string plays no part.
-    public init(requestURI: String) throws {
+    public init(requestURI: String, presetsOnly: Bool = false) throws {
         let path = requestURI.prefix { $0 != "?" && $0 != "#" }
         switch path {
         case "/status", "/health":
@@ -19,9 +19,9 @@ public enum Route: Equatable, Sendable {
                 throw ServiceError(.notFound, "not found: \(path.isEmpty ? "/" : String(path))")
             }
             if path.hasPrefix("/info/") {
-                self = .info(try ProcessingPath(path: String(path.dropFirst("/info".count))))
+                self = .info(try ProcessingPath(path: String(path.dropFirst("/info".count)), presetsOnly: presetsOnly))
             } else {
-                self = .image(try ProcessingPath(path: String(path)))
+                self = .image(try ProcessingPath(path: String(path), presetsOnly: presetsOnly))
             }
         }
     }

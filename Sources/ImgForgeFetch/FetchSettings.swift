@@ -21,10 +21,10 @@ public struct FetchSettings: Sendable {
 
     public init(_ configuration: Configuration, version: String) {
         self.init(
-            maxBytes: configuration.maxSrcFileSize,
-            timeout: configuration.downloadTimeout,
-            maxRedirects: configuration.maxRedirects,
-            localRoot: configuration.localFilesystemRoot,
+            maxBytes: configuration.limits.maxSrcFileSize,
+            timeout: configuration.sources.downloadTimeout,
+            maxRedirects: configuration.sources.maxRedirects,
+            localRoot: configuration.sources.localFilesystemRoot,
             userAgent: "imgforge/\(version)"
         )
     }

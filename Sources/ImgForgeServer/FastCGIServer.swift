@@ -23,8 +23,8 @@ public final class FastCGIServer: Sendable {
     public func run() throws {
         ShutdownSignals.block()
         guard FCGX_Init() == 0 else { throw SocketError("FastCGI library failed to initialise") }
-        let socket = try ListeningSocket.inherited() ?? ListeningSocket.bind(configuration.bind)
-        let threadCount = configuration.workers
+        let socket = try ListeningSocket.inherited() ?? ListeningSocket.bind(configuration.server.bind)
+        let threadCount = configuration.server.workers
         logger.info("imgforge \(version) listening", metadata: ["on": "\(socket.description)", "threads": "\(threadCount)"])
 
         let finished = DispatchGroup()
@@ -55,7 +55,8 @@ public final class FastCGIServer: Sendable {
             let request = Request(
                 method: connection.parameter("REQUEST_METHOD") ?? "GET",
                 uri: connection.parameter("REQUEST_URI") ?? "/",
-                id: connection.parameter("REQUEST_ID")
+                id: connection.parameter("REQUEST_ID"),
+                authorization: connection.parameter("HTTP_AUTHORIZATION")
             )
             let response = handler.handle(request, fetcher: fetcher)
             connection.send(response, requestID: request.id ?? RequestID.make(), includeBody: request.method != "HEAD")

@@ -5,10 +5,13 @@ public struct Request: Sendable {
     public var uri: String
     /// Request id assigned by nginx, if any.
     public var id: String?
+    /// The `Authorization` header, if any.
+    public var authorization: String?
 
-    public init(method: String, uri: String, id: String? = nil) {
+    public init(method: String, uri: String, id: String? = nil, authorization: String? = nil) {
         self.method = method
         self.uri = uri
         self.id = id
+        self.authorization = authorization
     }
 }

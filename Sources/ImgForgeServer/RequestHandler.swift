@@ -1,3 +1,4 @@
+import Foundation
 import ImgForgeCore
 import ImgForgeFetch
 import ImgForgeProcessing
@@ -15,9 +16,13 @@ public struct RequestHandler: Sendable {
     public init(configuration: Configuration, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
-        authorizer = RequestAuthorizer(allowUnsigned: configuration.allowUnsigned)
-        optionsParser = OptionsParser(logger: logger)
-        processor = try ImageProcessor(defaultQuality: configuration.quality)
+        authorizer = RequestAuthorizer(security: configuration.security)
+        optionsParser = OptionsParser(
+            presets: configuration.presets.presets,
+            allowSecurityOptions: configuration.security.allowSecurityOptions,
+            logger: logger
+        )
+        processor = try ImageProcessor(defaultQuality: configuration.output.quality)
     }
 
     public func handle(_ request: Request, fetcher: SourceFetcher) -> Response {
@@ -25,12 +30,14 @@ public struct RequestHandler: Sendable {
             return .text(405, "method not allowed: \(request.method)")
         }
         do {
-            switch try Route(requestURI: request.uri) {
+            switch try Route(requestURI: request.uri, presetsOnly: configuration.presets.onlyPresets) {
             case .status:
                 return .json(200, #"{"status":"ok"}"#)
             case .metrics, .info:
+                try authorizer.checkBearer(request.authorization)
                 throw ServiceError(.notFound, "not found: \(request.uri)")
             case .image(let path):
+                try authorizer.checkBearer(request.authorization)
                 return try image(path, fetcher: fetcher)
             }
         } catch let error as ServiceError {
@@ -47,15 +54,16 @@ public struct RequestHandler: Sendable {
     }
 
     private func image(_ path: ProcessingPath, fetcher: SourceFetcher) throws -> Response {
-        try authorizer.authorize(path)
+        try authorizer.checkSignature(path)
         let options = try optionsParser.parse(path)
+        try options.checkNotExpired(now: Int(Date().timeIntervalSince1970))
         let source = try fetcher.fetch(path.source)
         let result = try processor.process(source, options: options)
         return Response(
             status: 200,
             headers: [
                 ("Content-Type", result.format.mimeType),
-                ("Cache-Control", "public, max-age=\(configuration.ttl)"),
+                ("Cache-Control", "public, max-age=\(configuration.output.ttl)"),
             ],
             body: result.bytes
         )

@@ -10,23 +10,17 @@ struct Serve: ParsableCommand {
     )
 
     func run() throws {
-        let configuration: Configuration
-        do {
-            configuration = try Configuration(
-                environment: ProcessInfo.processInfo.environment,
-                processorCount: ProcessInfo.processInfo.activeProcessorCount
-            )
-        } catch let error as ConfigurationError {
-            FileHandle.standardError.write(Data("imgforge: \(error)\n".utf8))
-            throw ExitCode(78) // EX_CONFIG
-        }
-        let level = configuration.logLevel
+        let configuration = try ConfigurationLoader.load()
+        let level = configuration.server.logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
         let logger = Logger(label: "imgforge")
+        if configuration.security.signer.keyPairs.isEmpty && !configuration.security.allowUnsigned {
+            logger.warning("no IMGFORGE_KEY/IMGFORGE_SALT and IMGFORGE_ALLOW_UNSIGNED is false: every image request will be refused")
+        }
         do {
             try FastCGIServer(configuration: configuration, logger: logger, version: Imgforge.version).run()
         } catch {

@@ -4,13 +4,19 @@ import Testing
 struct ConfigurationTests {
     @Test func defaults() throws {
         let configuration = try Configuration(environment: [:], processorCount: 4)
-        #expect(configuration.bind == .tcp(host: "127.0.0.1", port: 9000))
-        #expect(configuration.workers == 8)
-        #expect(configuration.allowUnsigned == false)
-        #expect(configuration.localFilesystemRoot == nil)
-        #expect(configuration.ttl == 31_536_000)
-        #expect(configuration.quality == 85)
-        #expect(configuration.logLevel == .info)
+        #expect(configuration.server.bind == .tcp(host: "127.0.0.1", port: 9000))
+        #expect(configuration.server.workers == 8)
+        #expect(configuration.security.allowUnsigned == false)
+        #expect(configuration.security.signer.keyPairs.isEmpty)
+        #expect(configuration.security.signer.size == 32)
+        #expect(configuration.sources.localFilesystemRoot == nil)
+        #expect(configuration.sources.allowPrivate && !configuration.sources.allowLoopback && !configuration.sources.allowLinkLocal)
+        #expect(configuration.sources.s3 == nil)
+        #expect(configuration.output.ttl == 31_536_000)
+        #expect(configuration.output.quality == 85)
+        #expect(configuration.output.defaultFormat == nil)
+        #expect(configuration.server.logLevel == .info)
+        #expect(configuration.cache.kind == nil)
     }
 
     @Test func bindForms() throws {
@@ -24,8 +30,8 @@ struct ConfigurationTests {
     }
 
     @Test func logLevelAcceptsTheSeedsFilterSyntax() throws {
-        #expect(try Configuration(environment: ["IMGFORGE_LOG_LEVEL": "imgforge=debug,tower_http=info"]).logLevel == .debug)
-        #expect(try Configuration(environment: ["IMGFORGE_LOG_LEVEL": "warn"]).logLevel == .warning)
+        #expect(try Configuration(environment: ["IMGFORGE_LOG_LEVEL": "imgforge=debug,tower_http=info"]).server.logLevel == .debug)
+        #expect(try Configuration(environment: ["IMGFORGE_LOG_LEVEL": "warn"]).server.logLevel == .warning)
     }
 
     @Test(arguments: [

@@ -1,0 +1,162 @@
+import Foundation
+
+extension Configuration {
+    /// Reads and checks every `IMGFORGE_*` variable; a malformed value throws
+    /// a `ConfigurationError` naming the variable and the accepted form.
+    /// `readFile` reads `IMGFORGE_PRESETS_PATH`.
+    public init(
+        environment: [String: String],
+        processorCount: Int = 1,
+        readFile: (String) -> String? = { try? String(contentsOfFile: $0, encoding: .utf8) }
+    ) throws {
+        let env = EnvironmentReader(environment: environment)
+        server = try ServerSettings(env, processorCount: processorCount)
+        security = try SecuritySettings(env)
+        limits = try LimitSettings(env)
+        sources = try SourceSettings(env)
+        output = try OutputSettings(env)
+        presets = try PresetSettings(env, readFile: readFile)
+        cache = try CacheSettings(env)
+    }
+}
+
+extension ServerSettings {
+    init(_ env: EnvironmentReader, processorCount: Int) throws {
+        bind = try env.bindAddress("IMGFORGE_BIND") ?? .tcp(host: "127.0.0.1", port: 9000)
+        workers = try env.int("IMGFORGE_WORKERS", default: max(2, 2 * processorCount), range: 1...1024)
+        queueSize = try env.int("IMGFORGE_QUEUE_SIZE", default: 0, range: 0...1_000_000)
+        timeout = try env.seconds("IMGFORGE_TIMEOUT", default: 10)
+        logLevel = try env.logLevel("IMGFORGE_LOG_LEVEL")
+        logFormat = try env.oneOf("IMGFORGE_LOG_FORMAT", default: .text, ["text": .text, "pretty": .text, "json": .json, "structured": .json])
+        prometheusBind = try env.bindAddress("IMGFORGE_PROMETHEUS_BIND", tcpOnly: true)
+        rateLimitPerMinute = try env.int("IMGFORGE_RATE_LIMIT_PER_MINUTE", default: 0, range: 0...100_000_000)
+    }
+}
+
+extension SecuritySettings {
+    init(_ env: EnvironmentReader) throws {
+        let keys = try env.hexList("IMGFORGE_KEY")
+        let salts = try env.hexList("IMGFORGE_SALT")
+        guard keys.count == salts.count else {
+            let name = keys.count > salts.count ? "IMGFORGE_SALT" : "IMGFORGE_KEY"
+            throw ConfigurationError(
+                variable: name, value: env.string(name) ?? "",
+                expected: "as many comma-separated hex values as \(name == "IMGFORGE_SALT" ? "IMGFORGE_KEY" : "IMGFORGE_SALT") has (\(max(keys.count, salts.count)))"
+            )
+        }
+        let size = try env.int("IMGFORGE_SIGNATURE_SIZE", default: 32, range: 1...32)
+        signer = URLSigner(keyPairs: zip(keys, salts).map { URLSigner.KeyPair(key: $0, salt: $1) }, size: size)
+        allowUnsigned = try env.bool("IMGFORGE_ALLOW_UNSIGNED", default: false)
+        secret = env.string("IMGFORGE_SECRET")
+        allowSecurityOptions = try env.bool("IMGFORGE_ALLOW_SECURITY_OPTIONS", default: false)
+    }
+}
+
+extension LimitSettings {
+    init(_ env: EnvironmentReader) throws {
+        maxSrcFileSize = try env.int("IMGFORGE_MAX_SRC_FILE_SIZE", default: 64 << 20, range: 0...Int.max)
+        maxSrcResolution = try env.double("IMGFORGE_MAX_SRC_RESOLUTION", default: 50, range: 0.000_001...1_000_000)
+        maxResultDimension = try env.int("IMGFORGE_MAX_RESULT_DIMENSION", default: 0, range: 0...Int(Int32.max))
+        maxAnimationFrames = try env.int("IMGFORGE_MAX_ANIMATION_FRAMES", default: 100, range: 1...100_000)
+        allowedMimeTypes = try env.list("IMGFORGE_ALLOWED_MIME_TYPES", expected: "comma-separated MIME types such as image/jpeg,image/png") { item in
+            let parts = item.split(separator: "/")
+            return parts.count == 2 && parts.allSatisfy { !$0.isEmpty } ? item.lowercased() : nil
+        }
+    }
+}
+
+extension SourceSettings {
+    init(_ env: EnvironmentReader) throws {
+        downloadTimeout = try env.seconds("IMGFORGE_DOWNLOAD_TIMEOUT", default: 5)
+        allowedSources = try env.list("IMGFORGE_ALLOWED_SOURCES", expected: "comma-separated URL prefixes such as https://images.example.com/") { item in
+            ["http://", "https://", "local://", "s3://"].contains { item.lowercased().hasPrefix($0) } ? item : nil
+        }
+        allowLoopback = try env.bool("IMGFORGE_ALLOW_LOOPBACK_SOURCES", default: false)
+        allowPrivate = try env.bool("IMGFORGE_ALLOW_PRIVATE_SOURCES", default: true)
+        allowLinkLocal = try env.bool("IMGFORGE_ALLOW_LINK_LOCAL_SOURCES", default: false)
+        maxRedirects = try env.int("IMGFORGE_MAX_REDIRECTS", default: 10, range: 0...100)
+        localFilesystemRoot = try env.directory("IMGFORGE_LOCAL_FILESYSTEM_ROOT")
+        let endpoint = env.string("IMGFORGE_S3_ENDPOINT")
+        if let endpoint, !(endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://")) {
+            throw ConfigurationError(variable: "IMGFORGE_S3_ENDPOINT", value: endpoint, expected: "an http:// or https:// URL")
+        }
+        let region = env.string("IMGFORGE_S3_REGION")
+        s3 = endpoint == nil && region == nil ? nil : S3Settings(
+            endpoint: endpoint, region: region ?? "us-east-1",
+            accessKeyID: env.string("AWS_ACCESS_KEY_ID"), secretAccessKey: env.string("AWS_SECRET_ACCESS_KEY")
+        )
+        watermarkPath = try env.file("IMGFORGE_WATERMARK_PATH")
+    }
+}
+
+extension OutputSettings {
+    init(_ env: EnvironmentReader) throws {
+        let formats = Dictionary(uniqueKeysWithValues: ImageFormat.allCases.flatMap { format in
+            [(format.rawValue, format), (format.fileExtension, format)]
+        }.uniqued())
+        defaultFormat = try env.oneOf("IMGFORGE_DEFAULT_FORMAT", default: nil, formats.mapValues { Optional($0) })
+        quality = try env.int("IMGFORGE_QUALITY", default: 85, range: 1...100)
+        formatQuality = try env.formatQuality("IMGFORGE_FORMAT_QUALITY")
+        autoWebP = try env.bool("IMGFORGE_AUTO_WEBP", default: false)
+        autoAVIF = try env.bool("IMGFORGE_AUTO_AVIF", default: false)
+        ttl = try env.int("IMGFORGE_TTL", default: 31_536_000, range: 0...Int(Int32.max))
+    }
+}
+
+extension PresetSettings {
+    init(_ env: EnvironmentReader, readFile: (String) -> String?) throws {
+        var presets = Presets()
+        var fromFile: Set<String> = []
+        if let list = env.string("IMGFORGE_PRESETS") {
+            do {
+                presets = try Presets.parse(list: list)
+            } catch let error as PresetError {
+                throw ConfigurationError(variable: "IMGFORGE_PRESETS", value: list, expected: "name=option/option,… (\(error))")
+            }
+        }
+        if let path = env.string("IMGFORGE_PRESETS_PATH") {
+            guard let contents = readFile(path) else {
+                throw ConfigurationError(variable: "IMGFORGE_PRESETS_PATH", value: path, expected: "a readable file")
+            }
+            do {
+                let filePresets = try Presets.parse(file: contents)
+                for (name, options) in filePresets.definitions {
+                    guard presets.definitions[name] == nil else { throw PresetError(preset: name, reason: "also defined in IMGFORGE_PRESETS") }
+                    presets.definitions[name] = options
+                    fromFile.insert(name)
+                }
+            } catch let error as PresetError {
+                throw ConfigurationError(variable: "IMGFORGE_PRESETS_PATH", value: path, expected: "one name=option/option a line (\(error))")
+            }
+        }
+        do {
+            try OptionsParser(presets: presets).validatePresets()
+        } catch let error as PresetError {
+            let variable = fromFile.contains(error.preset) ? "IMGFORGE_PRESETS_PATH" : "IMGFORGE_PRESETS"
+            throw ConfigurationError(variable: variable, value: env.string(variable) ?? "", expected: "valid presets (\(error))")
+        }
+        self.presets = presets
+        presetsPath = env.string("IMGFORGE_PRESETS_PATH")
+        onlyPresets = try env.bool("IMGFORGE_ONLY_PRESETS", default: false)
+    }
+}
+
+extension CacheSettings {
+    init(_ env: EnvironmentReader) throws {
+        kind = try env.oneOf("IMGFORGE_CACHE_TYPE", default: nil, ["memory": .memory, "disk": .disk, "hybrid": .hybrid, "none": nil])
+        memoryCapacity = try env.capacity("IMGFORGE_CACHE_MEMORY_CAPACITY")
+        diskPath = try env.absolutePath("IMGFORGE_CACHE_DISK_PATH")
+        diskCapacity = try env.capacity("IMGFORGE_CACHE_DISK_CAPACITY")
+        if kind == .disk || kind == .hybrid, diskPath == nil {
+            throw ConfigurationError(variable: "IMGFORGE_CACHE_DISK_PATH", value: "", expected: "a directory when IMGFORGE_CACHE_TYPE is \(kind!.rawValue)")
+        }
+    }
+}
+
+extension Sequence {
+    /// Keeps the first of each key.
+    fileprivate func uniqued<Key: Hashable, Value>() -> [(Key, Value)] where Element == (Key, Value) {
+        var seen: Set<Key> = []
+        return filter { seen.insert($0.0).inserted }
+    }
+}
