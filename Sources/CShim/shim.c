@@ -38,6 +38,112 @@ int imgforge_vips_write_memory_rgb(VipsImage *in, void **buf, size_t *len) {
     return *buf ? 0 : -1;
 }
 
+VipsImage *imgforge_vips_load_buffer_with(const void *buf, size_t len, const char *options) {
+    return vips_image_new_from_buffer(buf, len, options, NULL);
+}
+
+int imgforge_vips_resize(VipsImage *in, VipsImage **out, double hscale, double vscale, int kernel) {
+    return vips_resize(in, out, hscale, "vscale", vscale, "kernel", (VipsKernel)kernel, NULL);
+}
+
+int imgforge_vips_extract_area(VipsImage *in, VipsImage **out, int left, int top, int width, int height) {
+    return vips_extract_area(in, out, left, top, width, height, NULL);
+}
+
+int imgforge_vips_smartcrop(VipsImage *in, VipsImage **out, int width, int height) {
+    return vips_smartcrop(in, out, width, height, "interesting", VIPS_INTERESTING_ATTENTION, NULL);
+}
+
+int imgforge_vips_embed(VipsImage *in, VipsImage **out, int x, int y, int width, int height,
+                        const double *background, int n) {
+    VipsArrayDouble *array = vips_array_double_new(background, n);
+    int result = vips_embed(in, out, x, y, width, height,
+                            "extend", VIPS_EXTEND_BACKGROUND, "background", array, NULL);
+    vips_area_unref(VIPS_AREA(array));
+    return result;
+}
+
+int imgforge_vips_replicate(VipsImage *in, VipsImage **out, int across, int down) {
+    return vips_replicate(in, out, across, down, NULL);
+}
+
+int imgforge_vips_rot(VipsImage *in, VipsImage **out, int angle) {
+    return vips_rot(in, out, (VipsAngle)angle, NULL);
+}
+
+int imgforge_vips_flip(VipsImage *in, VipsImage **out, int direction) {
+    return vips_flip(in, out, (VipsDirection)direction, NULL);
+}
+
+int imgforge_vips_autorot(VipsImage *in, VipsImage **out) {
+    return vips_autorot(in, out, NULL);
+}
+
+int imgforge_vips_flatten(VipsImage *in, VipsImage **out, const double *background, int n) {
+    VipsArrayDouble *array = vips_array_double_new(background, n);
+    int result = vips_flatten(in, out, "background", array, NULL);
+    vips_area_unref(VIPS_AREA(array));
+    return result;
+}
+
+int imgforge_vips_colourspace(VipsImage *in, VipsImage **out, int space) {
+    return vips_colourspace(in, out, (VipsInterpretation)space, NULL);
+}
+
+int imgforge_vips_icc_to_srgb(VipsImage *in, VipsImage **out) {
+    return vips_icc_transform(in, out, "srgb", "embedded", TRUE,
+                              "intent", VIPS_INTENT_PERCEPTUAL, NULL);
+}
+
+int imgforge_vips_cast(VipsImage *in, VipsImage **out, int format) {
+    return vips_cast(in, out, (VipsBandFormat)format, NULL);
+}
+
+int imgforge_vips_find_trim(VipsImage *in, int *left, int *top, int *width, int *height,
+                            double threshold, const double *background, int n) {
+    VipsArrayDouble *array = vips_array_double_new(background, n);
+    int result = vips_find_trim(in, left, top, width, height,
+                                "threshold", threshold, "background", array, NULL);
+    vips_area_unref(VIPS_AREA(array));
+    return result;
+}
+
+int imgforge_vips_getpoint(VipsImage *in, double **vector, int *n, int x, int y) {
+    return vips_getpoint(in, vector, n, x, y, NULL);
+}
+
+int imgforge_vips_gaussblur(VipsImage *in, VipsImage **out, double sigma) {
+    return vips_gaussblur(in, out, sigma, NULL);
+}
+
+int imgforge_vips_sharpen(VipsImage *in, VipsImage **out, double sigma) {
+    return vips_sharpen(in, out, "sigma", sigma, NULL);
+}
+
+int imgforge_vips_linear(VipsImage *in, VipsImage **out, const double *a, const double *b, int n) {
+    return vips_linear(in, out, a, b, n, NULL);
+}
+
+int imgforge_vips_addalpha(VipsImage *in, VipsImage **out) {
+    return vips_addalpha(in, out, NULL);
+}
+
+int imgforge_vips_extract_band(VipsImage *in, VipsImage **out, int band, int n) {
+    return vips_extract_band(in, out, band, "n", n, NULL);
+}
+
+int imgforge_vips_bandjoin2(VipsImage *a, VipsImage *b, VipsImage **out) {
+    return vips_bandjoin2(a, b, out, NULL);
+}
+
+int imgforge_vips_composite_over(VipsImage *base, VipsImage *overlay, VipsImage **out, int x, int y) {
+    return vips_composite2(base, overlay, out, VIPS_BLEND_MODE_OVER, "x", x, "y", y, NULL);
+}
+
+int imgforge_vips_copy(VipsImage *in, VipsImage **out) {
+    return vips_copy(in, out, NULL);
+}
+
 CURLcode imgforge_curl_setopt_long(CURL *curl, CURLoption option, long value) {
     return curl_easy_setopt(curl, option, value);
 }

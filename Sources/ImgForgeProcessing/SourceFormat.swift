@@ -1,20 +1,15 @@
-import CVips
 import ImgForgeCore
 
-/// Recognises the format of encoded bytes from their content, never from a name.
-enum SourceFormat {
-    static func sniff(_ bytes: UnsafeRawBufferPointer) -> ImageFormat? {
-        guard let loader = vips_foreign_find_load_buffer(bytes.baseAddress, bytes.count) else {
-            vips_error_clear()
-            return nil
-        }
-        let name = String(cString: loader).lowercased()
-        if name.contains("jpeg") { return .jpeg }
-        if name.contains("png") { return .png }
-        if name.contains("webp") { return .webp }
-        if name.contains("gif") { return .gif }
-        if name.contains("tiff") { return .tiff }
-        if name.contains("heif") { return .avif }
-        return nil
+extension ImageFormat {
+    /// The format a libvips loader name (`jpegload_buffer`, `heifload_buffer`, …) stands for.
+    init?(loader: String) {
+        let name = loader.lowercased()
+        if name.hasPrefix("jpeg") { self = .jpeg }
+        else if name.hasPrefix("png") { self = .png }
+        else if name.hasPrefix("webp") { self = .webp }
+        else if name.hasPrefix("gif") { self = .gif }
+        else if name.hasPrefix("tiff") { self = .tiff }
+        else if name.hasPrefix("heif") { self = .avif }
+        else { return nil }
     }
 }

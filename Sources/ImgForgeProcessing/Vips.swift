@@ -24,6 +24,10 @@ public enum Vips {
         String(cString: vips_version_string())
     }
 
+    static func clearError() {
+        vips_error_clear()
+    }
+
     /// Takes and clears libvips' error text (it is per thread).
     static func takeError() -> String {
         guard let text = vips_error_buffer_copy() else { return "unknown libvips error" }

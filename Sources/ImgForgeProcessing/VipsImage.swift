@@ -2,7 +2,8 @@ import CShim
 import CVips
 import ImgForgeCore
 
-/// Owns one libvips image reference; every unsafe pointer stays in here.
+/// Owns one libvips image reference; every unsafe pointer of the pipeline stays in here.
+/// Operations return new images and throw `ServiceError` with libvips' reason.
 public final class VipsImage {
     let pointer: UnsafeMutablePointer<CVips.VipsImage>
 
@@ -14,10 +15,14 @@ public final class VipsImage {
         g_object_unref(pointer)
     }
 
-    /// Decodes an encoded image whose bytes stay alive while this image lives.
-    /// libvips reads the buffer lazily, so the caller keeps `bytes` in scope.
-    static func load(_ bytes: UnsafeRawBufferPointer) throws -> VipsImage {
-        guard let image = imgforge_vips_load_buffer(bytes.baseAddress, bytes.count, 0) else {
+    /// Decodes lazily: only the header is read until pixels are needed. libvips reads
+    /// `bytes` later, so the caller keeps them alive while this image (or one made from it) lives.
+    static func load(_ bytes: UnsafeRawBufferPointer, options: String = "") throws -> VipsImage {
+        guard vips_foreign_find_load_buffer(bytes.baseAddress, bytes.count) != nil else {
+            Vips.clearError()
+            throw ServiceError(.unprocessable, "source is not a supported image (jpeg, png, webp, avif, gif or tiff)")
+        }
+        guard let image = imgforge_vips_load_buffer_with(bytes.baseAddress, bytes.count, options) else {
             throw ServiceError(.unprocessable, "cannot decode source image: \(Vips.takeError())")
         }
         return VipsImage(image)
@@ -27,13 +32,174 @@ public final class VipsImage {
     public var height: Int { Int(vips_image_get_height(pointer)) }
     public var bands: Int { Int(vips_image_get_bands(pointer)) }
     public var hasAlpha: Bool { vips_image_hasalpha(pointer) != 0 }
+    var interpretation: VipsInterpretation { vips_image_get_interpretation(pointer) }
+    var bandFormat: VipsBandFormat { vips_image_get_format(pointer) }
 
-    /// Encodes with a libvips save suffix such as `.jpg[Q=85,strip]`.
+    func int(_ field: String) -> Int? {
+        guard vips_image_get_typeof(pointer, field) != 0 else { return nil }
+        var value: Int32 = 0
+        guard vips_image_get_int(pointer, field, &value) == 0 else { return nil }
+        return Int(value)
+    }
+
+    func string(_ field: String) -> String? {
+        guard vips_image_get_typeof(pointer, field) != 0 else { return nil }
+        var value: UnsafePointer<CChar>?
+        guard vips_image_get_string(pointer, field, &value) == 0, let value else { return nil }
+        return String(cString: value)
+    }
+
+    func has(_ field: String) -> Bool { vips_image_get_typeof(pointer, field) != 0 }
+
+    /// Names of all metadata fields.
+    var fields: [String] {
+        guard let names = vips_image_get_fields(pointer) else { return [] }
+        defer { g_strfreev(names) }
+        var result: [String] = []
+        var index = 0
+        while let name = names[index] {
+            result.append(String(cString: name))
+            index += 1
+        }
+        return result
+    }
+
+    /// Removes a metadata field. The image must not be shared: call on a fresh copy.
+    func remove(_ field: String) {
+        vips_image_remove(pointer, field)
+    }
+
+    // MARK: Operations
+
+    private func make(_ operation: String, _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CVips.VipsImage>?>) -> Int32) throws -> VipsImage {
+        var output: UnsafeMutablePointer<CVips.VipsImage>?
+        guard body(&output) == 0, let output else {
+            throw ServiceError(.unprocessable, "\(operation) failed: \(Vips.takeError())")
+        }
+        return VipsImage(output)
+    }
+
+    func resize(horizontal: Double, vertical: Double, kernel: VipsKernel) throws -> VipsImage {
+        try make("resize") { imgforge_vips_resize(pointer, $0, horizontal, vertical, Int32(kernel.rawValue)) }
+    }
+
+    func extractArea(left: Int, top: Int, width: Int, height: Int) throws -> VipsImage {
+        try make("crop") { imgforge_vips_extract_area(pointer, $0, Int32(left), Int32(top), Int32(width), Int32(height)) }
+    }
+
+    func smartCrop(width: Int, height: Int) throws -> VipsImage {
+        try make("smart crop") { imgforge_vips_smartcrop(pointer, $0, Int32(width), Int32(height)) }
+    }
+
+    func embed(x: Int, y: Int, width: Int, height: Int, background: [Double]) throws -> VipsImage {
+        try make("extend") { output in
+            background.withUnsafeBufferPointer {
+                imgforge_vips_embed(pointer, output, Int32(x), Int32(y), Int32(width), Int32(height), $0.baseAddress, Int32($0.count))
+            }
+        }
+    }
+
+    func replicate(across: Int, down: Int) throws -> VipsImage {
+        try make("replicate") { imgforge_vips_replicate(pointer, $0, Int32(across), Int32(down)) }
+    }
+
+    func rotate(_ angle: VipsAngle) throws -> VipsImage {
+        try make("rotate") { imgforge_vips_rot(pointer, $0, Int32(angle.rawValue)) }
+    }
+
+    func flip(_ direction: VipsDirection) throws -> VipsImage {
+        try make("flip") { imgforge_vips_flip(pointer, $0, Int32(direction.rawValue)) }
+    }
+
+    func autoRotate() throws -> VipsImage {
+        try make("auto-rotate") { imgforge_vips_autorot(pointer, $0) }
+    }
+
+    func flatten(background: [Double]) throws -> VipsImage {
+        try make("flatten") { output in
+            background.withUnsafeBufferPointer { imgforge_vips_flatten(pointer, output, $0.baseAddress, Int32($0.count)) }
+        }
+    }
+
+    func colourspace(_ space: VipsInterpretation) throws -> VipsImage {
+        try make("colourspace") { imgforge_vips_colourspace(pointer, $0, Int32(space.rawValue)) }
+    }
+
+    func iccToSRGB() throws -> VipsImage {
+        try make("colour profile") { imgforge_vips_icc_to_srgb(pointer, $0) }
+    }
+
+    func cast(_ format: VipsBandFormat) throws -> VipsImage {
+        try make("cast") { imgforge_vips_cast(pointer, $0, Int32(format.rawValue)) }
+    }
+
+    /// The bounding box of what differs from `background` by more than `threshold`.
+    func findTrim(threshold: Double, background: [Double]) throws -> (left: Int, top: Int, width: Int, height: Int) {
+        var left: Int32 = 0, top: Int32 = 0, width: Int32 = 0, height: Int32 = 0
+        let status = background.withUnsafeBufferPointer {
+            imgforge_vips_find_trim(pointer, &left, &top, &width, &height, threshold, $0.baseAddress, Int32($0.count))
+        }
+        guard status == 0 else { throw ServiceError(.unprocessable, "trim failed: \(Vips.takeError())") }
+        return (Int(left), Int(top), Int(width), Int(height))
+    }
+
+    func point(x: Int, y: Int) throws -> [Double] {
+        var vector: UnsafeMutablePointer<Double>?
+        var count: Int32 = 0
+        guard imgforge_vips_getpoint(pointer, &vector, &count, Int32(x), Int32(y)) == 0, let vector else {
+            throw ServiceError(.unprocessable, "reading a pixel failed: \(Vips.takeError())")
+        }
+        defer { g_free(vector) }
+        return Array(UnsafeBufferPointer(start: vector, count: Int(count)))
+    }
+
+    func gaussianBlur(sigma: Double) throws -> VipsImage {
+        try make("blur") { imgforge_vips_gaussblur(pointer, $0, sigma) }
+    }
+
+    func sharpen(sigma: Double) throws -> VipsImage {
+        try make("sharpen") { imgforge_vips_sharpen(pointer, $0, sigma) }
+    }
+
+    /// `out = a * in + b`, per band when the arrays have one value per band.
+    func linear(_ a: [Double], _ b: [Double]) throws -> VipsImage {
+        precondition(a.count == b.count)
+        return try make("linear") { output in
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    imgforge_vips_linear(pointer, output, a.baseAddress, b.baseAddress, Int32(a.count))
+                }
+            }
+        }
+    }
+
+    func addAlpha() throws -> VipsImage {
+        try make("add alpha") { imgforge_vips_addalpha(pointer, $0) }
+    }
+
+    func extractBands(_ first: Int, count: Int) throws -> VipsImage {
+        try make("extract band") { imgforge_vips_extract_band(pointer, $0, Int32(first), Int32(count)) }
+    }
+
+    func joinBands(_ other: VipsImage) throws -> VipsImage {
+        try make("band join") { imgforge_vips_bandjoin2(pointer, other.pointer, $0) }
+    }
+
+    func compositeOver(_ overlay: VipsImage, x: Int, y: Int) throws -> VipsImage {
+        try make("composite") { imgforge_vips_composite_over(pointer, overlay.pointer, $0, Int32(x), Int32(y)) }
+    }
+
+    /// A new image sharing pixels, with its own metadata that may be changed.
+    func copy() throws -> VipsImage {
+        try make("copy") { imgforge_vips_copy(pointer, $0) }
+    }
+
+    /// Encodes with a libvips save suffix such as `.jpg[Q=85]`.
     func encode(suffix: String) throws -> [UInt8] {
         var buffer: UnsafeMutableRawPointer?
         var length = 0
         guard imgforge_vips_write_buffer(pointer, suffix, &buffer, &length) == 0, let buffer else {
-            throw ServiceError(.internalError, "encoding failed: \(Vips.takeError())")
+            throw ServiceError(.unprocessable, "encoding failed: \(Vips.takeError())")
         }
         defer { g_free(buffer) }
         return [UInt8](UnsafeRawBufferPointer(start: buffer, count: length))

@@ -56,7 +56,8 @@ public final class FastCGIServer: Sendable {
                 method: connection.parameter("REQUEST_METHOD") ?? "GET",
                 uri: connection.parameter("REQUEST_URI") ?? "/",
                 id: connection.parameter("REQUEST_ID"),
-                authorization: connection.parameter("HTTP_AUTHORIZATION")
+                authorization: connection.parameter("HTTP_AUTHORIZATION"),
+                accept: connection.parameter("HTTP_ACCEPT")
             )
             let response = handler.handle(request, fetcher: fetcher)
             connection.send(response, requestID: request.id ?? RequestID.make(), includeBody: request.method != "HEAD")

@@ -7,8 +7,11 @@ public struct Request: Sendable {
     public var id: String?
     /// The `Authorization` header, if any.
     public var authorization: String?
+    /// The `Accept` header, for format negotiation.
+    public var accept: String?
 
-    public init(method: String, uri: String, id: String? = nil, authorization: String? = nil) {
+    public init(method: String, uri: String, id: String? = nil, authorization: String? = nil, accept: String? = nil) {
+        self.accept = accept
         self.method = method
         self.uri = uri
         self.id = id

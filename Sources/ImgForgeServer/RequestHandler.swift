@@ -22,7 +22,7 @@ public struct RequestHandler: Sendable {
             allowSecurityOptions: configuration.security.allowSecurityOptions,
             logger: logger
         )
-        processor = try ImageProcessor(defaultQuality: configuration.output.quality)
+        processor = try ImageProcessor(settings: ProcessingSettings(configuration))
     }
 
     public func handle(_ request: Request, fetcher: SourceFetcher) -> Response {
@@ -33,12 +33,15 @@ public struct RequestHandler: Sendable {
             switch try Route(requestURI: request.uri, presetsOnly: configuration.presets.onlyPresets) {
             case .status:
                 return .json(200, #"{"status":"ok"}"#)
-            case .metrics, .info:
+            case .metrics:
                 try authorizer.checkBearer(request.authorization)
                 throw ServiceError(.notFound, "not found: \(request.uri)")
+            case .info(let path):
+                try authorizer.checkBearer(request.authorization)
+                return try info(path, fetcher: fetcher)
             case .image(let path):
                 try authorizer.checkBearer(request.authorization)
-                return try image(path, fetcher: fetcher)
+                return try image(path, accept: request.accept, fetcher: fetcher)
             }
         } catch let error as ServiceError {
             if error.kind == .internalError {
@@ -53,19 +56,34 @@ public struct RequestHandler: Sendable {
         }
     }
 
-    private func image(_ path: ProcessingPath, fetcher: SourceFetcher) throws -> Response {
+    private func info(_ path: ProcessingPath, fetcher: SourceFetcher) throws -> Response {
+        try authorizer.checkSignature(path)
+        let options = try optionsParser.parse(path)
+        try options.checkNotExpired(now: Int(Date().timeIntervalSince1970))
+        let info = try processor.info(try fetcher.fetch(path.source))
+        let json = """
+            {"width":\(info.width),"height":\(info.height),"format":"\(info.format.rawValue)",\
+            "mime_type":"\(info.format.mimeType)","pages":\(info.pages),"has_alpha":\(info.hasAlpha),\
+            "orientation":\(info.orientation)}
+            """
+        return Response(
+            status: 200,
+            headers: [("Content-Type", "application/json"), ("Cache-Control", "public, max-age=\(configuration.output.ttl)")],
+            body: Array(json.utf8)
+        )
+    }
+
+    private func image(_ path: ProcessingPath, accept: String?, fetcher: SourceFetcher) throws -> Response {
         try authorizer.checkSignature(path)
         let options = try optionsParser.parse(path)
         try options.checkNotExpired(now: Int(Date().timeIntervalSince1970))
         let source = try fetcher.fetch(path.source)
-        let result = try processor.process(source, options: options)
-        return Response(
-            status: 200,
-            headers: [
-                ("Content-Type", result.format.mimeType),
-                ("Cache-Control", "public, max-age=\(configuration.output.ttl)"),
-            ],
-            body: result.bytes
-        )
+        let result = try processor.process(source, options: options, accept: accept)
+        var headers = [
+            ("Content-Type", result.format.mimeType),
+            ("Cache-Control", "public, max-age=\(configuration.output.ttl)"),
+        ]
+        if result.variesByAccept { headers.append(("Vary", "Accept")) }
+        return Response(status: 200, headers: headers, body: result.bytes)
     }
 }

@@ -14,6 +14,32 @@ int imgforge_vips_thumbnail_buffer(const void *buf, size_t len, VipsImage **out,
 int imgforge_vips_write_buffer(VipsImage *in, const char *suffix, void **buf, size_t *len);
 int imgforge_vips_write_memory_rgb(VipsImage *in, void **buf, size_t *len);
 
+VipsImage *imgforge_vips_load_buffer_with(const void *buf, size_t len, const char *options);
+int imgforge_vips_resize(VipsImage *in, VipsImage **out, double hscale, double vscale, int kernel);
+int imgforge_vips_extract_area(VipsImage *in, VipsImage **out, int left, int top, int width, int height);
+int imgforge_vips_smartcrop(VipsImage *in, VipsImage **out, int width, int height);
+int imgforge_vips_embed(VipsImage *in, VipsImage **out, int x, int y, int width, int height,
+                        const double *background, int n);
+int imgforge_vips_replicate(VipsImage *in, VipsImage **out, int across, int down);
+int imgforge_vips_rot(VipsImage *in, VipsImage **out, int angle);
+int imgforge_vips_flip(VipsImage *in, VipsImage **out, int direction);
+int imgforge_vips_autorot(VipsImage *in, VipsImage **out);
+int imgforge_vips_flatten(VipsImage *in, VipsImage **out, const double *background, int n);
+int imgforge_vips_colourspace(VipsImage *in, VipsImage **out, int space);
+int imgforge_vips_icc_to_srgb(VipsImage *in, VipsImage **out);
+int imgforge_vips_cast(VipsImage *in, VipsImage **out, int format);
+int imgforge_vips_find_trim(VipsImage *in, int *left, int *top, int *width, int *height,
+                            double threshold, const double *background, int n);
+int imgforge_vips_getpoint(VipsImage *in, double **vector, int *n, int x, int y);
+int imgforge_vips_gaussblur(VipsImage *in, VipsImage **out, double sigma);
+int imgforge_vips_sharpen(VipsImage *in, VipsImage **out, double sigma);
+int imgforge_vips_linear(VipsImage *in, VipsImage **out, const double *a, const double *b, int n);
+int imgforge_vips_addalpha(VipsImage *in, VipsImage **out);
+int imgforge_vips_extract_band(VipsImage *in, VipsImage **out, int band, int n);
+int imgforge_vips_bandjoin2(VipsImage *a, VipsImage *b, VipsImage **out);
+int imgforge_vips_composite_over(VipsImage *base, VipsImage *overlay, VipsImage **out, int x, int y);
+int imgforge_vips_copy(VipsImage *in, VipsImage **out);
+
 // libcurl
 CURLcode imgforge_curl_setopt_long(CURL *curl, CURLoption option, long value);
 CURLcode imgforge_curl_setopt_off(CURL *curl, CURLoption option, curl_off_t value);

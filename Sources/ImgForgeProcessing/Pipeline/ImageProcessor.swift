@@ -1,0 +1,114 @@
+import ImgForgeCore
+
+/// Runs the pipeline on source bytes: receives bytes, never fetches.
+public struct ImageProcessor: Sendable {
+    public let settings: ProcessingSettings
+
+    /// The stages after loading, in their fixed order.
+    static let stages: [any PipelineStage.Type] = [
+        ColorspaceInStage.self,
+        CropStage.self,
+        ResizeStage.self,
+        RotateFlipStage.self,
+        CropToResultStage.self,
+        EffectsStage.self,
+        ExtendStage.self,
+        ExtendAspectRatioStage.self,
+        PaddingStage.self,
+        FlattenStage.self,
+        WatermarkStage.self,
+        ColorspaceOutStage.self,
+        StripMetadataStage.self,
+    ]
+
+    public init(settings: ProcessingSettings) throws {
+        try Vips.start()
+        self.settings = settings
+    }
+
+    /// `accept` is the request's `Accept` header, for `IMGFORGE_AUTO_WEBP`/`IMGFORGE_AUTO_AVIF`.
+    public func process(_ source: [UInt8], options: ProcessingOptions, accept: String? = nil) throws -> ProcessedImage {
+        try source.withUnsafeBytes { bytes in
+            // libvips reads `bytes` lazily: everything below stays inside this closure.
+            let header = try VipsImage.load(bytes)
+            let format = try checkSource(header, options: options)
+
+            if options.raw || options.skipProcessing.contains(format) {
+                return ProcessedImage(bytes: source, format: format, width: header.width, height: header.height, variesByAccept: false)
+            }
+
+            let output = OutputFormat.choose(options: options, source: format, accept: accept, settings: settings)
+            let orientation = Orientation(exif: header.int("orientation") ?? 1, options: options)
+            var image = header
+            var context = PipelineContext(
+                image: image, options: options, settings: settings, output: output,
+                plan: GeometryPlan(source: orientation.displayed(Size(image.width, image.height)), options: options),
+                pendingRotation: orientation.rotation,
+                pendingFlipHorizontal: orientation.flipHorizontal, pendingFlipVertical: orientation.flipVertical
+            )
+
+            // Trim needs every pixel at full size; everything after it sees the trimmed size.
+            if options.trim != nil {
+                try TrimStage.run(&context)
+                context.plan = GeometryPlan(source: orientation.displayed(Size(context.image.width, context.image.height)), options: options)
+            }
+            try checkResultSize(context.plan.resultSize, options: options)
+
+            if options.trim == nil && options.crop == nil,
+               let shrunk = try ShrinkOnLoad.reload(bytes, header: header, format: format, plan: context.plan, displayed: orientation.displayed(Size(image.width, image.height))) {
+                image = shrunk
+                context.image = image
+            }
+
+            for stage in Self.stages {
+                try stage.run(&context)
+            }
+
+            var finalFormat = output.format
+            // AVIF encoders refuse images under 16 pixels on a side.
+            if finalFormat == .avif && (context.image.width < 16 || context.image.height < 16) {
+                finalFormat = context.image.hasAlpha ? .png : .jpeg
+            }
+            let encoded = try Encoder.encode(context.image, as: finalFormat, quality: quality(for: finalFormat, options: options, settings: settings), options: options)
+            return ProcessedImage(bytes: encoded, format: finalFormat, width: context.image.width, height: context.image.height, variesByAccept: output.negotiated)
+        }
+    }
+
+    /// Reads the header only.
+    public func info(_ source: [UInt8]) throws -> ImageInfo {
+        try source.withUnsafeBytes { bytes in
+            let header = try VipsImage.load(bytes)
+            let format = try checkSource(header, options: ProcessingOptions())
+            return ImageInfo(
+                width: header.width, height: header.int("page-height") ?? header.height, format: format,
+                pages: header.int("n-pages") ?? 1, hasAlpha: header.hasAlpha, orientation: header.int("orientation") ?? 1
+            )
+        }
+    }
+
+    /// Type and resolution limits, from the header alone: nothing is decoded yet.
+    private func checkSource(_ header: VipsImage, options: ProcessingOptions) throws -> ImageFormat {
+        guard let loader = header.string("vips-loader"), let format = ImageFormat(loader: loader) else {
+            throw ServiceError(.unprocessable, "source is not a supported image (jpeg, png, webp, avif, gif or tiff)")
+        }
+        if !settings.allowedMimeTypes.isEmpty && !settings.allowedMimeTypes.contains(format.mimeType) {
+            throw ServiceError(.unprocessable, "source type \(format.mimeType) is not allowed")
+        }
+        let megapixels = Double(header.width) * Double(header.height) / 1_000_000
+        let limit = options.maxSrcResolution ?? settings.maxSrcResolution
+        if megapixels > limit {
+            throw ServiceError(.badRequest, "source resolution \(header.width)x\(header.height) (\(Self.format(megapixels)) MP) is over the \(Self.format(limit)) MP limit")
+        }
+        return format
+    }
+
+    private func checkResultSize(_ size: Size, options: ProcessingOptions) throws {
+        let limit = options.maxResultDimension ?? settings.maxResultDimension
+        guard limit > 0, size.width > limit || size.height > limit else { return }
+        throw ServiceError(.badRequest, "result size \(size.width)x\(size.height) is over the max_result_dimension of \(limit)x\(limit)")
+    }
+
+    private static func format(_ value: Double) -> String {
+        value >= 10 ? String(Int(value.rounded())) : String((value * 100).rounded() / 100)
+    }
+}

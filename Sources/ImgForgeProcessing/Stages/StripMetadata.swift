@@ -1,0 +1,21 @@
+/// Drops EXIF, XMP, IPTC and the colour profile as asked; keeps the copyright notice
+/// when `keep_copyright` is on. The orientation tag never survives: pixels are upright.
+enum StripMetadataStage: PipelineStage {
+    static func run(_ context: inout PipelineContext) throws {
+        let options = context.options
+        let image = try context.image.copy()
+        for field in image.fields {
+            let isOrientation = field == "orientation" || field == "exif-ifd0-Orientation"
+            let isProfile = field == "icc-profile-data"
+            let isCopyright = field == "exif-ifd0-Copyright"
+            let isMetadata = field.hasPrefix("exif-") || field.hasPrefix("xmp-") || field.hasPrefix("iptc-")
+                || field.hasPrefix("ipct-") || field.hasPrefix("photoshop-")
+            if isOrientation
+                || (options.stripColorProfile && isProfile)
+                || (options.stripMetadata && isMetadata && !(options.keepCopyright && isCopyright)) {
+                image.remove(field)
+            }
+        }
+        context.image = image
+    }
+}
