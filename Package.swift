@@ -50,6 +50,7 @@ let package = Package(
         ),
 
         .testTarget(name: "ImgForgeCoreTests", dependencies: ["ImgForgeCore"]),
+        .testTarget(name: "ImgForgeProcessingTests", dependencies: ["ImgForgeProcessing", "ImgForgeCore"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["ImgForgeProcessing", "ImgForgeCore", "CVips", "CShim", "imgforge"]

@@ -2,23 +2,23 @@ import ImgForgeCore
 
 /// Encodes the finished image: the format's switches, quality, and the `max_bytes` budget.
 enum Encoder {
-    static func encode(_ image: VipsImage, as format: ImageFormat, quality: Int, options: ProcessingOptions) throws -> [UInt8] {
+    static func encode(_ image: VipsImage, as format: ImageFormat, quality: Int, options: ProcessingOptions, strip: Bool) throws -> [UInt8] {
         var quality = quality
-        var bytes = try image.encode(suffix: suffix(format, quality: quality, options: options))
+        var bytes = try image.encode(suffix: suffix(format, quality: quality, options: options, strip: strip))
         // Lower the quality in steps sized by how far over the budget the result is.
         guard options.maxBytes > 0, format.hasQuality else { return bytes }
         while bytes.count > options.maxBytes && quality > 10 {
             let overshoot = Double(bytes.count) / Double(options.maxBytes)
             let factor = overshoot > 3 ? 0.25 : overshoot > 1.5 ? 0.5 : 0.75
             quality = max(1, Int(Double(quality) * factor))
-            bytes = try image.encode(suffix: suffix(format, quality: quality, options: options))
+            bytes = try image.encode(suffix: suffix(format, quality: quality, options: options, strip: strip))
         }
         return bytes
     }
 
-    /// A libvips save suffix, e.g. `.jpg[Q=85,optimize_coding]`. Metadata is already stripped
-    /// by its own stage, so the savers keep whatever is left.
-    static func suffix(_ format: ImageFormat, quality: Int, options: ProcessingOptions) -> String {
+    /// A libvips save suffix, e.g. `.jpg[Q=85,optimize_coding]`. Metadata was chosen by its own
+    /// stage: the saver keeps what is left, or writes none with `strip`.
+    static func suffix(_ format: ImageFormat, quality: Int, options: ProcessingOptions, strip: Bool = false) -> String {
         var switches: [String] = []
         switch format {
         case .jpeg:
@@ -60,6 +60,7 @@ enum Encoder {
         case .tiff:
             switches = ["compression=lzw"]
         }
+        if strip { switches.append("strip") }
         let extensionName = format == .tiff ? "tif" : format.fileExtension
         return switches.isEmpty ? ".\(extensionName)" : ".\(extensionName)[\(switches.joined(separator: ","))]"
     }

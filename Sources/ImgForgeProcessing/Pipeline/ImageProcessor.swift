@@ -69,7 +69,7 @@ public struct ImageProcessor: Sendable {
             if finalFormat == .avif && (context.image.width < 16 || context.image.height < 16) {
                 finalFormat = context.image.hasAlpha ? .png : .jpeg
             }
-            let encoded = try Encoder.encode(context.image, as: finalFormat, quality: quality(for: finalFormat, options: options, settings: settings), options: options)
+            let encoded = try Encoder.encode(context.image, as: finalFormat, quality: quality(for: finalFormat, options: options, settings: settings), options: options, strip: context.stripOnSave)
             return ProcessedImage(bytes: encoded, format: finalFormat, width: context.image.width, height: context.image.height, variesByAccept: output.negotiated)
         }
     }

@@ -14,6 +14,8 @@ struct PipelineContext {
     var pendingRotation: Int
     var pendingFlipHorizontal: Bool
     var pendingFlipVertical: Bool
+    /// Nothing worth keeping is left: let the encoder write no metadata block at all.
+    var stripOnSave = false
 
     /// True while a 90° or 270° rotation is still to come, so the stored axes are swapped.
     var axesSwapped: Bool { pendingRotation % 180 != 0 }

@@ -17,5 +17,8 @@ enum StripMetadataStage: PipelineStage {
             }
         }
         context.image = image
+        // libvips writes a fresh EXIF block from what is left; with nothing left, write none.
+        let remaining = image.fields
+        context.stripOnSave = !remaining.contains { $0.hasPrefix("exif-ifd") || $0 == "icc-profile-data" || $0.hasPrefix("xmp-") || $0.hasPrefix("iptc-") }
     }
 }

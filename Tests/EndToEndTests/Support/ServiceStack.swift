@@ -100,6 +100,13 @@ final class ServiceStack: @unchecked Sendable {
 
     var imgforgeIsRunning: Bool { imgforge.isRunning }
 
+    /// Resident memory of imgforge, in KiB (from /proc).
+    var imgforgeResidentKiB: Int {
+        let status = (try? String(contentsOfFile: "/proc/\(imgforge.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+
     /// Sends SIGTERM to imgforge and returns how long it took to exit, and its exit status.
     func terminateImgforge(timeout: Double = 10) -> (seconds: Double, status: Int32)? {
         let start = ContinuousClock.now

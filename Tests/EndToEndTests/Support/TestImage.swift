@@ -38,6 +38,23 @@ struct TestImage {
         (width, height, bands, loader, pixels) = decoded
     }
 
+    /// Names the dominant colour at (x, y): "red", "green", "blue", "yellow", "white", "black" or "other".
+    func colourName(_ x: Int, _ y: Int) -> String {
+        let p = pixel(x, y).map(Int.init)
+        let (r, g, b) = bands >= 3 ? (p[0], p[1], p[2]) : (p[0], p[0], p[0])
+        func high(_ v: Int) -> Bool { v > 190 }
+        func low(_ v: Int) -> Bool { v < 70 }
+        switch (high(r), high(g), high(b), low(r), low(g), low(b)) {
+        case (true, _, _, _, true, true): return "red"
+        case (_, true, _, true, _, true): return "green"
+        case (_, _, true, true, true, _): return "blue"
+        case (true, true, _, _, _, true): return "yellow"
+        case (true, true, true, _, _, _): return "white"
+        case (_, _, _, true, true, true): return "black"
+        default: return "other"
+        }
+    }
+
     /// The colour at (x, y), one value per band.
     func pixel(_ x: Int, _ y: Int) -> [UInt8] {
         let start = (y * width + x) * bands
@@ -46,20 +63,28 @@ struct TestImage {
 
     /// Encodes an RGB image drawn by `colour(x, y)` with a libvips save suffix (".png", ".jpg[Q=95]").
     static func encode(width: Int, height: Int, suffix: String, colour: (Int, Int) -> (UInt8, UInt8, UInt8)) throws -> [UInt8] {
+        try encode(width: width, height: height, bands: 3, suffix: suffix) { x, y in
+            let (r, g, b) = colour(x, y)
+            return [r, g, b]
+        }
+    }
+
+    /// Encodes an image of `bands` 8-bit bands (3 RGB, 4 RGBA) drawn by `pixel(x, y)`;
+    /// `orientation` is written as the EXIF orientation tag.
+    static func encode(width: Int, height: Int, bands: Int, suffix: String, orientation: Int? = nil, pixel: (Int, Int) -> [UInt8]) throws -> [UInt8] {
         try Vips.start()
-        var pixels = [UInt8](repeating: 0, count: width * height * 3)
+        var pixels = [UInt8](repeating: 0, count: width * height * bands)
         for y in 0..<height {
             for x in 0..<width {
-                let (r, g, b) = colour(x, y)
-                let index = (y * width + x) * 3
-                pixels[index] = r
-                pixels[index + 1] = g
-                pixels[index + 2] = b
+                let value = pixel(x, y)
+                let index = (y * width + x) * bands
+                for band in 0..<bands { pixels[index + band] = value[band] }
             }
         }
         let encoded: [UInt8]? = pixels.withUnsafeBytes { buffer in
-            guard let image = vips_image_new_from_memory_copy(buffer.baseAddress, buffer.count, Int32(width), Int32(height), 3, VIPS_FORMAT_UCHAR) else { return nil }
+            guard let image = vips_image_new_from_memory_copy(buffer.baseAddress, buffer.count, Int32(width), Int32(height), Int32(bands), VIPS_FORMAT_UCHAR) else { return nil }
             defer { g_object_unref(image) }
+            if let orientation { vips_image_set_int(image, "orientation", Int32(orientation)) }
             var output: UnsafeMutableRawPointer?
             var length = 0
             guard imgforge_vips_write_buffer(image, suffix, &output, &length) == 0, let output else { return nil }
@@ -70,15 +95,20 @@ struct TestImage {
         return encoded
     }
 
+    /// The quadrant colours: red top-left, green top-right, blue bottom-left, yellow bottom-right.
+    static func quadrantColour(_ x: Int, _ y: Int, width: Int, height: Int) -> (UInt8, UInt8, UInt8) {
+        switch (x < width / 2, y < height / 2) {
+        case (true, true): (255, 0, 0)
+        case (false, true): (0, 255, 0)
+        case (true, false): (0, 0, 255)
+        case (false, false): (255, 255, 0)
+        }
+    }
+
     /// Four solid quadrants: red top-left, green top-right, blue bottom-left, yellow bottom-right.
     static func quadrants(width: Int, height: Int, suffix: String) throws -> [UInt8] {
         try encode(width: width, height: height, suffix: suffix) { x, y in
-            switch (x < width / 2, y < height / 2) {
-            case (true, true): (255, 0, 0)
-            case (false, true): (0, 255, 0)
-            case (true, false): (0, 0, 255)
-            case (false, false): (255, 255, 0)
-            }
+            quadrantColour(x, y, width: width, height: height)
         }
     }
 }
