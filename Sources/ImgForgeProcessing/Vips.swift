@@ -1,4 +1,5 @@
 import CShim
+import Foundation
 import CVips
 import ImgForgeCore
 
@@ -10,6 +11,10 @@ public enum Vips {
         vips_cache_set_max(0)
         // ImageMagick, PDF and other loaders not meant for hostile input.
         vips_block_untrusted_set(1)
+        // Requests already run in parallel, one per responder thread; libvips' own worker threads
+        // per operation measured slightly slower under that load (doc/benchmarks.md).
+        // libvips' VIPS_CONCURRENCY variable still overrides this.
+        if getenv("VIPS_CONCURRENCY") == nil { vips_concurrency_set(1) }
         return true
     }()
 

@@ -1,0 +1,31 @@
+# Shared by the benchmarks: start and stop nginx + imgforge in a scratch directory.
+# Source it; call stack_start with extra environment assignments, stack_stop when done.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+binary=$root/.build/release/imgforge
+work=${BENCH_DIR:-$(mktemp -d /tmp/imgforge-bench.XXXXXX)}
+port=${BENCH_PORT:-18480}
+base=http://127.0.0.1:$port
+
+stack_start() {
+    mkdir -p "$work/images"
+    "$root/scripts/render-nginx-conf" "$work/nginx" "127.0.0.1:$port" "unix:$work/imgforge.sock"
+    env IMGFORGE_BIND="unix:$work/imgforge.sock" IMGFORGE_LOCAL_FILESYSTEM_ROOT="$work/images" \
+        IMGFORGE_ALLOW_UNSIGNED=true IMGFORGE_LOG_LEVEL=error "$@" "$binary" serve 2>>"$work/imgforge.log" &
+    imgforge_pid=$!
+    nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/logs/error.log" -g 'daemon off;' &
+    nginx_pid=$!
+    for _ in $(seq 100); do curl -fs "$base/status" >/dev/null 2>&1 && return 0; sleep 0.1; done
+    echo "stack did not start" >&2
+    return 1
+}
+
+stack_stop() {
+    kill -TERM "$nginx_pid" "$imgforge_pid" 2>/dev/null || true
+    wait "$nginx_pid" "$imgforge_pid" 2>/dev/null || true
+}
+
+# Requests per second from wrk's summary.
+wrk_rate() {
+    wrk "$@" | awk '/Requests\/sec/ {print $2}'
+}
