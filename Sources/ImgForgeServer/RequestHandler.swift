@@ -79,6 +79,11 @@ public struct RequestHandler: Sendable {
         try options.checkNotExpired(now: Int(Date().timeIntervalSince1970))
         let source = try fetcher.fetch(path.source)
         let result = try processor.process(source, options: options, accept: accept)
+        logger.debug("processed", metadata: [
+            "source": "\(result.sourceWidth)x\(result.sourceHeight)", "result": "\(result.width)x\(result.height)",
+            "format": "\(result.format.rawValue)", "bytes": "\(result.bytes.count)",
+            "shrink_on_load": "\(result.shrinkOnLoad)",
+        ])
         var headers = [
             ("Content-Type", result.format.mimeType),
             ("Cache-Control", "public, max-age=\(configuration.output.ttl)"),

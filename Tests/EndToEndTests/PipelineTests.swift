@@ -299,6 +299,17 @@ struct PipelineLimitTests {
         let explicit = try stack.get("/unsafe/w:50/plain/local:///n.jpg@jpg", headers: ["Accept": "image/avif"])
         #expect(explicit.header("Content-Type") == "image/jpeg" && explicit.header("Vary") == nil)
     }
+
+    @Test func configuredFormatQualityAppliesWhenTheURLNamesNone() throws {
+        let stack = try currentStack()
+        try stack.writeLocal("fq.jpg", try TestImage.encode(width: 300, height: 300, suffix: ".jpg[Q=98]") { x, y in
+            (UInt8((x * 7919 + y * 104729) % 251), UInt8((x * 31 + y * 17) % 256), UInt8((x ^ y) % 256))
+        })
+        // IMGFORGE_FORMAT_QUALITY=jpeg=30 here, below IMGFORGE_QUALITY's 85; `q` in the URL beats both.
+        let configured = try stack.get("/unsafe/w:300/plain/local:///fq.jpg@jpg").body.count
+        let explicit = try stack.get("/unsafe/w:300/q:85/plain/local:///fq.jpg@jpg").body.count
+        #expect(configured < explicit, "jpeg=30 gave \(configured) bytes, q:85 \(explicit)")
+    }
 }
 
 /// A PNG whose header declares a huge size, with almost no data behind it.

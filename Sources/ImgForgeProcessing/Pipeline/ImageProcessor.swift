@@ -34,7 +34,8 @@ public struct ImageProcessor: Sendable {
             let format = try checkSource(header, options: options)
 
             if options.raw || options.skipProcessing.contains(format) {
-                return ProcessedImage(bytes: source, format: format, width: header.width, height: header.height, variesByAccept: false)
+                return ProcessedImage(bytes: source, format: format, width: header.width, height: header.height, variesByAccept: false,
+                                      sourceWidth: header.width, sourceHeight: header.height)
             }
 
             let output = OutputFormat.choose(options: options, source: format, accept: accept, settings: settings)
@@ -70,7 +71,11 @@ public struct ImageProcessor: Sendable {
                 finalFormat = context.image.hasAlpha ? .png : .jpeg
             }
             let encoded = try Encoder.encode(context.image, as: finalFormat, quality: quality(for: finalFormat, options: options, settings: settings), options: options, strip: context.stripOnSave)
-            return ProcessedImage(bytes: encoded, format: finalFormat, width: context.image.width, height: context.image.height, variesByAccept: output.negotiated)
+            return ProcessedImage(
+                bytes: encoded, format: finalFormat, width: context.image.width, height: context.image.height,
+                variesByAccept: output.negotiated, sourceWidth: header.width, sourceHeight: header.height,
+                shrinkOnLoad: Double(header.width) / Double(image.width)
+            )
         }
     }
 

@@ -8,6 +8,11 @@ public struct ProcessedImage: Sendable {
     public var height: Int
     /// The format followed the `Accept` header: answer with `Vary: Accept`.
     public var variesByAccept: Bool
+    /// The source's stored size.
+    public var sourceWidth: Int
+    public var sourceHeight: Int
+    /// How much smaller than the source it was decoded (1: full size).
+    public var shrinkOnLoad: Double = 1
 }
 
 /// What `/info` reports about a source.

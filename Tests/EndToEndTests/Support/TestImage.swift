@@ -71,7 +71,7 @@ struct TestImage {
 
     /// Encodes an image of `bands` 8-bit bands (3 RGB, 4 RGBA) drawn by `pixel(x, y)`;
     /// `orientation` is written as the EXIF orientation tag.
-    static func encode(width: Int, height: Int, bands: Int, suffix: String, orientation: Int? = nil, pixel: (Int, Int) -> [UInt8]) throws -> [UInt8] {
+    static func encode(width: Int, height: Int, bands: Int, suffix: String, orientation: Int? = nil, metadata: [String: String] = [:], pixel: (Int, Int) -> [UInt8]) throws -> [UInt8] {
         try Vips.start()
         var pixels = [UInt8](repeating: 0, count: width * height * bands)
         for y in 0..<height {
@@ -85,6 +85,7 @@ struct TestImage {
             guard let image = vips_image_new_from_memory_copy(buffer.baseAddress, buffer.count, Int32(width), Int32(height), Int32(bands), VIPS_FORMAT_UCHAR) else { return nil }
             defer { g_object_unref(image) }
             if let orientation { vips_image_set_int(image, "orientation", Int32(orientation)) }
+            for (field, value) in metadata { vips_image_set_string(image, field, value) }
             var output: UnsafeMutableRawPointer?
             var length = 0
             guard imgforge_vips_write_buffer(image, suffix, &output, &length) == 0, let output else { return nil }
