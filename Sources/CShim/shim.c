@@ -1,4 +1,7 @@
 #include "CShim.h"
+#include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
 
 int imgforge_vips_init(const char *argv0) {
     return VIPS_INIT(argv0);
@@ -166,6 +169,32 @@ CURLcode imgforge_curl_setopt_write(CURL *curl, size_t (*callback)(char *, size_
 
 CURLcode imgforge_curl_setopt_header(CURL *curl, size_t (*callback)(char *, size_t, size_t, void *)) {
     return curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, callback);
+}
+
+CURLcode imgforge_curl_setopt_opensocket(CURL *curl, curl_opensocket_callback callback) {
+    return curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, callback);
+}
+
+CURLcode imgforge_curl_getinfo_string(CURL *curl, CURLINFO info, char **value) {
+    return curl_easy_getinfo(curl, info, value);
+}
+
+int imgforge_curl_sockaddr_bytes(const struct curl_sockaddr *address, unsigned char *out) {
+    if (address->family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)&address->addr;
+        memcpy(out, &in->sin_addr, 4);
+        return 4;
+    }
+    if (address->family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&address->addr;
+        memcpy(out, &in6->sin6_addr, 16);
+        return 16;
+    }
+    return 0;
+}
+
+curl_socket_t imgforge_curl_open_socket(const struct curl_sockaddr *address) {
+    return socket(address->family, address->socktype, address->protocol);
 }
 
 CURLcode imgforge_curl_getinfo_long(CURL *curl, CURLINFO info, long *value) {

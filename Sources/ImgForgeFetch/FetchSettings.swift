@@ -10,13 +10,22 @@ public struct FetchSettings: Sendable {
     /// Root of `local:///` sources; nil refuses them.
     public var localRoot: String?
     public var userAgent: String
+    public var addressPolicy: AddressPolicy
+    public var allowedSources: SourceAllowList
+    public var s3: S3Settings?
 
-    public init(maxBytes: Int, timeout: Double, maxRedirects: Int, localRoot: String?, userAgent: String) {
+    public init(
+        maxBytes: Int, timeout: Double, maxRedirects: Int, localRoot: String?, userAgent: String,
+        addressPolicy: AddressPolicy = AddressPolicy(), allowedSources: SourceAllowList = SourceAllowList([]), s3: S3Settings? = nil
+    ) {
         self.maxBytes = maxBytes
         self.timeout = timeout
         self.maxRedirects = maxRedirects
         self.localRoot = localRoot
         self.userAgent = userAgent
+        self.addressPolicy = addressPolicy
+        self.allowedSources = allowedSources
+        self.s3 = s3
     }
 
     public init(_ configuration: Configuration, version: String) {
@@ -25,7 +34,14 @@ public struct FetchSettings: Sendable {
             timeout: configuration.sources.downloadTimeout,
             maxRedirects: configuration.sources.maxRedirects,
             localRoot: configuration.sources.localFilesystemRoot,
-            userAgent: "imgforge/\(version)"
+            userAgent: "imgforge/\(version)",
+            addressPolicy: AddressPolicy(
+                allowLoopback: configuration.sources.allowLoopback,
+                allowPrivate: configuration.sources.allowPrivate,
+                allowLinkLocal: configuration.sources.allowLinkLocal
+            ),
+            allowedSources: SourceAllowList(configuration.sources.allowedSources),
+            s3: configuration.sources.s3
         )
     }
 }

@@ -1,8 +1,9 @@
 import CCurl
 import CShim
+import Foundation
 import ImgForgeCore
 
-/// A libcurl easy handle, reused for every download of one thread.
+/// A libcurl easy handle, reused for every download of one thread (connections stay open).
 final class HTTPClient {
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_ALL)) }()
 
@@ -19,77 +20,127 @@ final class HTTPClient {
         curl_easy_cleanup(handle)
     }
 
-    func get(_ url: String) throws -> [UInt8] {
-        let body = DownloadBuffer(limit: settings.maxBytes)
-        let context = Unmanaged.passRetained(body)
-        defer { context.release() }
+    /// Downloads `url`, following redirects itself so that each hop is checked like the first.
+    /// `trusted` downloads (the configured S3 endpoint) skip the address guard and allow-list.
+    func get(_ url: String, headers: [String] = [], awsSigV4: (provider: String, credentials: String)? = nil, trusted: Bool = false) throws -> [UInt8] {
+        let deadline = ContinuousClock.now + .milliseconds(Int(settings.timeout * 1000))
+        var current = url
+        var hops = 0
+        while true {
+            if !trusted { try checkAllowed(current) }
+            let transfer = Transfer(limit: settings.maxBytes, policy: trusted ? nil : settings.addressPolicy)
+            let remaining = deadline - ContinuousClock.now
+            let milliseconds = max(1, Int(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000))
+            let (code, status, location) = perform(current, transfer: transfer, timeoutMilliseconds: milliseconds, headers: headers, awsSigV4: awsSigV4)
+            try Self.check(code, transfer: transfer, url: current)
+            if (300..<400).contains(status), let location {
+                hops += 1
+                guard hops <= settings.maxRedirects else {
+                    throw ServiceError(.badGateway, "origin error: more than \(settings.maxRedirects) redirects")
+                }
+                let lower = location.lowercased()
+                guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
+                    throw ServiceError(.forbidden, "source not allowed: redirect to an unsupported scheme")
+                }
+                current = location
+                continue
+            }
+            switch status {
+            case 200..<300:
+                return transfer.bytes
+            case 400..<500:
+                throw ServiceError(.notFound, "source not found: origin answered \(status)")
+            default:
+                throw ServiceError(.badGateway, "origin error: origin answered \(status)")
+            }
+        }
+    }
 
+    private func checkAllowed(_ url: String) throws {
+        guard settings.allowedSources.allows(url) else {
+            throw ServiceError(.forbidden, "source not allowed: \(url) is not in IMGFORGE_ALLOWED_SOURCES")
+        }
+    }
+
+    private func perform(_ url: String, transfer: Transfer, timeoutMilliseconds: Int, headers: [String],
+                         awsSigV4: (provider: String, credentials: String)?) -> (CURLcode, Int, String?) {
+        let context = Unmanaged.passRetained(transfer)
+        defer { context.release() }
         curl_easy_reset(handle)
         imgforge_curl_setopt_str(handle, CURLOPT_URL, url)
         imgforge_curl_setopt_str(handle, CURLOPT_PROTOCOLS_STR, "http,https")
-        imgforge_curl_setopt_str(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-        imgforge_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
-        imgforge_curl_setopt_long(handle, CURLOPT_MAXREDIRS, settings.maxRedirects)
-        imgforge_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(settings.timeout * 1000))
+        imgforge_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
+        imgforge_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeoutMilliseconds)
         imgforge_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         imgforge_curl_setopt_str(handle, CURLOPT_USERAGENT, settings.userAgent)
         if settings.maxBytes > 0 {
+            // Refuses at once when the origin declares a larger body.
             imgforge_curl_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(settings.maxBytes))
+        }
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        for header in headers { headerList = curl_slist_append(headerList, header) }
+        defer { curl_slist_free_all(headerList) }
+        if let headerList { imgforge_curl_setopt_ptr(handle, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList)) }
+        if let awsSigV4 {
+            imgforge_curl_setopt_str(handle, CURLOPT_AWS_SIGV4, awsSigV4.provider)
+            imgforge_curl_setopt_str(handle, CURLOPT_USERPWD, awsSigV4.credentials)
         }
         imgforge_curl_setopt_ptr(handle, CURLOPT_WRITEDATA, context.toOpaque())
         imgforge_curl_setopt_write(handle) { data, size, count, userdata in
-            let buffer = Unmanaged<DownloadBuffer>.fromOpaque(userdata!).takeUnretainedValue()
+            let transfer = Unmanaged<Transfer>.fromOpaque(userdata!).takeUnretainedValue()
             let length = size * count
             // Returning less than `length` makes libcurl abort with CURLE_WRITE_ERROR.
-            guard buffer.append(UnsafeRawBufferPointer(start: data, count: length)) else { return 0 }
+            guard transfer.append(UnsafeRawBufferPointer(start: data, count: length)) else { return 0 }
             return length
+        }
+        imgforge_curl_setopt_ptr(handle, CURLOPT_OPENSOCKETDATA, context.toOpaque())
+        imgforge_curl_setopt_opensocket(handle) { clientp, _, address in
+            let transfer = Unmanaged<Transfer>.fromOpaque(clientp!).takeUnretainedValue()
+            guard let address else { return CURL_SOCKET_BAD }
+            return transfer.mayConnect(to: address) ? imgforge_curl_open_socket(address) : CURL_SOCKET_BAD
         }
 
         let code = curl_easy_perform(handle)
         var status = 0
         imgforge_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        try Self.check(code, status: status, body: body, url: url)
-        return body.bytes
+        var location: UnsafeMutablePointer<CChar>?
+        imgforge_curl_getinfo_string(handle, CURLINFO_REDIRECT_URL, &location)
+        return (code, status, location.map { String(cString: $0) })
     }
 
-    /// Maps transfer failures and origin statuses to the answers documented for clients.
-    private static func check(_ code: CURLcode, status: Int, body: DownloadBuffer, url: String) throws {
+    /// Maps transfer failures to the answers documented in doc/errors.md.
+    private static func check(_ code: CURLcode, transfer: Transfer, url: String) throws {
+        if let refused = transfer.refusedAddress {
+            throw ServiceError(.forbidden, "source not allowed: \(refused.kind.rawValue) address \(refused.address)")
+        }
         switch code {
         case CURLE_OK:
-            break
+            return
         case CURLE_FILESIZE_EXCEEDED:
-            throw ServiceError(.badRequest, "source too large: over the \(body.limit) byte limit")
-        case CURLE_WRITE_ERROR where body.overLimit:
-            throw ServiceError(.badRequest, "source too large: over the \(body.limit) byte limit")
+            throw ServiceError(.badRequest, "source too large: over the \(transfer.limit) byte limit")
+        case CURLE_WRITE_ERROR where transfer.overLimit:
+            throw ServiceError(.badRequest, "source too large: over the \(transfer.limit) byte limit")
         case CURLE_OPERATION_TIMEDOUT:
             throw ServiceError(.gatewayTimeout, "source download timed out")
         case CURLE_UNSUPPORTED_PROTOCOL:
             throw ServiceError(.forbidden, "source not allowed: unsupported protocol")
-        case CURLE_TOO_MANY_REDIRECTS:
-            throw ServiceError(.badGateway, "origin error: too many redirects")
         default:
-            let reason = String(cString: curl_easy_strerror(code))
-            throw ServiceError(.badGateway, "origin error: \(reason)")
-        }
-        switch status {
-        case 200..<300:
-            return
-        case 400..<500:
-            throw ServiceError(.notFound, "source not found: origin answered \(status)")
-        default:
-            throw ServiceError(.badGateway, "origin error: origin answered \(status)")
+            throw ServiceError(.badGateway, "origin error: \(String(cString: curl_easy_strerror(code)))")
         }
     }
 }
 
-/// Collects a response body up to a limit; lives behind libcurl's `userdata`.
-final class DownloadBuffer {
+/// One request's state behind libcurl's `userdata` pointers: the body and the address check.
+final class Transfer {
     let limit: Int
+    let policy: AddressPolicy?
     private(set) var bytes: [UInt8] = []
     private(set) var overLimit = false
+    private(set) var refusedAddress: (address: IPAddress, kind: AddressPolicy.Kind)?
 
-    init(limit: Int) {
+    init(limit: Int, policy: AddressPolicy?) {
         self.limit = limit
+        self.policy = policy
     }
 
     func append(_ chunk: UnsafeRawBufferPointer) -> Bool {
@@ -98,6 +149,25 @@ final class DownloadBuffer {
             return false
         }
         bytes.append(contentsOf: chunk)
+        return true
+    }
+
+    /// Called by libcurl before each new connection, with the resolved address.
+    func mayConnect(to address: UnsafeMutablePointer<curl_sockaddr>) -> Bool {
+        guard let policy else { return true }
+        var raw = [UInt8](repeating: 0, count: 16)
+        let length = imgforge_curl_sockaddr_bytes(address, &raw)
+        let ip: IPAddress
+        switch length {
+        case 4: ip = .v4(raw[0], raw[1], raw[2], raw[3])
+        case 16: ip = .v6(raw)
+        default:
+            return false
+        }
+        if let kind = policy.refusal(ip) {
+            refusedAddress = (ip, kind)
+            return false
+        }
         return true
     }
 }

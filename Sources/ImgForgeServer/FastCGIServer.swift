@@ -32,7 +32,10 @@ public final class FastCGIServer: Sendable {
         for index in 0..<threadCount {
             finished.enter()
             let thread = Thread { [handler, logger] in
-                Self.respond(on: socket.descriptor, handler: handler, fetcher: SourceFetcher(settings: fetchSettings), logger: logger)
+                let fetcher = SourceFetcher(settings: fetchSettings) { report in
+                    logger.debug("fetched", metadata: ["source": "\(report.source)", "outcome": "\(report.label)", "seconds": "\(report.seconds)"])
+                }
+                Self.respond(on: socket.descriptor, handler: handler, fetcher: fetcher, logger: logger)
                 finished.leave()
             }
             thread.name = "responder-\(index)"
@@ -69,12 +72,6 @@ public final class FastCGIServer: Sendable {
 /// Random request ids when nginx did not assign one.
 enum RequestID {
     static func make() -> String {
-        (0..<4).map { _ in String(UInt32.random(in: .min ... .max), radix: 16).leftPadded(to: 8) }.joined()
-    }
-}
-
-extension String {
-    func leftPadded(to length: Int) -> String {
-        String(repeating: "0", count: max(0, length - count)) + self
+        (0..<4).map { _ in String(format: "%08x", UInt32.random(in: .min ... .max)) }.joined()
     }
 }

@@ -47,6 +47,11 @@ CURLcode imgforge_curl_setopt_ptr(CURL *curl, CURLoption option, void *value);
 CURLcode imgforge_curl_setopt_str(CURL *curl, CURLoption option, const char *value);
 CURLcode imgforge_curl_setopt_write(CURL *curl, size_t (*callback)(char *, size_t, size_t, void *));
 CURLcode imgforge_curl_setopt_header(CURL *curl, size_t (*callback)(char *, size_t, size_t, void *));
+CURLcode imgforge_curl_setopt_opensocket(CURL *curl, curl_opensocket_callback callback);
+CURLcode imgforge_curl_getinfo_string(CURL *curl, CURLINFO info, char **value);
+/// The IP address libcurl is about to connect to, as bytes (4 or 16); 0 when not IP.
+int imgforge_curl_sockaddr_bytes(const struct curl_sockaddr *address, unsigned char *out);
+curl_socket_t imgforge_curl_open_socket(const struct curl_sockaddr *address);
 CURLcode imgforge_curl_getinfo_long(CURL *curl, CURLINFO info, long *value);
 CURLcode imgforge_curl_getinfo_double(CURL *curl, CURLINFO info, double *value);
 

@@ -41,6 +41,8 @@ final class ServiceStack: @unchecked Sendable {
         imgforgeEnvironment["IMGFORGE_LOCAL_FILESYSTEM_ROOT"] = localRoot.path
         imgforgeEnvironment["IMGFORGE_ALLOW_UNSIGNED"] = "true"
         imgforgeEnvironment["IMGFORGE_LOG_LEVEL"] = "debug"
+        // The test origin lives on 127.0.0.1, which the address guard refuses by default.
+        imgforgeEnvironment["IMGFORGE_ALLOW_LOOPBACK_SOURCES"] = "true"
         imgforgeEnvironment.merge(environment) { _, new in new }
         var upstream = "unix:\(socketPath)"
         var inheritedSocket: Int32?
