@@ -3,7 +3,7 @@
 PORT ?= 8080
 HOST ?= 127.0.0.1
 # Debian packages the build, the demo and the tests need.
-PACKAGES := pkg-config libvips-dev libvips-tools libcurl4-openssl-dev libfcgi-dev nginx curl openssl python3
+PACKAGES := pkg-config libvips-dev libvips-tools libcurl4-openssl-dev libfcgi-dev nginx curl openssl python3 python3-venv
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: run test deps build build-debug clean
@@ -12,9 +12,16 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 run: deps build
 	@HOST=$(HOST) PORT=$(PORT) scripts/run-demo .build/release/imgforge
 
+# Python tools the tests use: an S3-compatible server (moto) on 127.0.0.1.
+VENV := .build-venv
+
 ## Install what is missing, build, run every test.
-test: deps build-debug
-	swift test --skip-build --disable-xctest
+test: deps $(VENV)/bin/moto_server build-debug
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" swift test --skip-build --disable-xctest
+
+$(VENV)/bin/moto_server:
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check 'moto[server]==5.*' boto3
 
 deps:
 	@missing=""; for p in $(PACKAGES); do \

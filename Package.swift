@@ -50,10 +50,12 @@ let package = Package(
         ),
 
         .testTarget(name: "ImgForgeCoreTests", dependencies: ["ImgForgeCore"]),
+        .testTarget(name: "ImgForgeFetchTests", dependencies: ["ImgForgeFetch", "ImgForgeCore"]),
         .testTarget(name: "ImgForgeProcessingTests", dependencies: ["ImgForgeProcessing", "ImgForgeCore"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ImgForgeProcessing", "ImgForgeCore", "CVips", "CShim", "imgforge"]
+            dependencies: ["ImgForgeProcessing", "ImgForgeCore", "CVips", "CShim", "imgforge"],
+            exclude: ["Support/s3_fixture.py"]
         ),
     ],
     swiftLanguageModes: [.v6]

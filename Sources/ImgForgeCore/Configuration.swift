@@ -77,6 +77,13 @@ public struct S3Settings: Sendable {
     public var region: String
     public var accessKeyID: String?
     public var secretAccessKey: String?
+
+    public init(endpoint: String?, region: String, accessKeyID: String?, secretAccessKey: String?) {
+        self.endpoint = endpoint
+        self.region = region
+        self.accessKeyID = accessKeyID
+        self.secretAccessKey = secretAccessKey
+    }
 }
 
 public struct OutputSettings: Sendable {

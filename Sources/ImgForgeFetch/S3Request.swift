@@ -6,6 +6,10 @@ struct S3Request {
     let url: String
     /// libcurl's `CURLOPT_AWS_SIGV4` provider and `key:secret`; nil for anonymous reads.
     let signing: (provider: String, credentials: String)?
+    /// S3 wants the payload hash signed too; libcurl signs every `x-amz-*` header it is given.
+    var headers: [String] {
+        signing == nil ? [] : ["x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"]
+    }
 
     init(settings: S3Settings, bucket: String, key: String) {
         let endpoint = settings.endpoint ?? "https://s3.\(settings.region).amazonaws.com"

@@ -43,7 +43,7 @@ public final class SourceFetcher {
             }
             let request = S3Request(settings: s3, bucket: bucket, key: key)
             // The endpoint is the operator's own: the address guard is for URLs that clients choose.
-            return try http.get(request.url, awsSigV4: request.signing, trusted: true)
+            return try http.get(request.url, headers: request.headers, awsSigV4: request.signing, trusted: true)
         }
     }
 

@@ -58,7 +58,7 @@ struct StartupValidationTests {
 /// SIGTERM lets the request in flight finish, then stops within a second.
 @Suite(.serviceStack())
 struct ShutdownTests {
-    @Test func sigtermFinishesInFlightRequestThenExits() async throws {
+    @Test func sigtermFinishesInFlightRequestThenExits() throws {
         let stack = try currentStack()
         let jpeg = try TestImage.quadrants(width: 200, height: 200, suffix: ".jpg")
         // The origin holds the body back for 800 ms, so the request is in flight when SIGTERM lands.
@@ -67,14 +67,17 @@ struct ShutdownTests {
             usleep(800_000)
             connection.send(jpeg)
         })
-        async let inFlight = Task.detached {
-            try stack.get("/unsafe/rs:fit:100:100/plain/\(stack.origin.url("/slow.jpg"))")
-        }.value
+        // A plain thread: the test runner's own threads may all be busy with other suites.
+        let inFlight = ResponseBox()
+        let thread = Thread {
+            inFlight.set(try? stack.get("/unsafe/rs:fit:100:100/plain/\(stack.origin.url("/slow.jpg"))"))
+        }
+        thread.start()
         // Wait until the origin has seen the request before signalling.
-        let deadline = Date().addingTimeInterval(5)
+        let deadline = Date().addingTimeInterval(10)
         while !stack.origin.requests.contains("/slow.jpg") && Date() < deadline { usleep(10_000) }
         let stopped = try #require(stack.terminateImgforge(timeout: 10), "imgforge did not exit after SIGTERM")
-        let response = try await inFlight
+        let response = try #require(inFlight.wait(timeout: 10), "the in-flight request got no answer")
         #expect(response.status == 200)
         #expect(try TestImage(decoding: response.body).width == 100)
         #expect(stopped.status == 0)
@@ -82,5 +85,28 @@ struct ShutdownTests {
         #expect(stopped.seconds < 1.8, "stopping took \(stopped.seconds) s")
         #expect(!stack.imgforgeIsRunning)
         #expect(!FileManager.default.fileExists(atPath: stack.socketPath), "the unix socket file is removed at exit")
+    }
+}
+
+/// Hands a response from a helper thread to the test.
+final class ResponseBox: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var response: HTTPResponse?
+    private var done = false
+
+    func set(_ value: HTTPResponse?) {
+        condition.withLock {
+            response = value
+            done = true
+            condition.broadcast()
+        }
+    }
+
+    func wait(timeout: Double) -> HTTPResponse? {
+        let deadline = Date().addingTimeInterval(timeout)
+        return condition.withLock {
+            while !done && condition.wait(until: deadline) {}
+            return response
+        }
     }
 }

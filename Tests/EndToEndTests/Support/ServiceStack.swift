@@ -119,10 +119,7 @@ final class ServiceStack: @unchecked Sendable {
     }
 
     func stop() {
-        for process in [nginx, imgforge] where process.isRunning {
-            process.terminate()
-            if !Self.wait(for: process, timeout: 5) { kill(process.processIdentifier, SIGKILL) }
-        }
+        for process in [nginx, imgforge] { Self.stop(process) }
         origin.stop()
         try? FileManager.default.removeItem(at: directory)
     }
@@ -138,12 +135,20 @@ final class ServiceStack: @unchecked Sendable {
         throw TestFailure("the stack did not answer /status within 20 s:\n\(imgforgeLog)")
     }
 
+    /// SIGTERM, then SIGKILL if the process has not gone after `timeout` seconds.
+    static func stop(_ process: Process, timeout: Double = 5) {
+        guard process.isRunning else { return }
+        process.terminate()
+        if !wait(for: process, timeout: timeout) {
+            kill(process.processIdentifier, SIGKILL)
+            _ = wait(for: process, timeout: timeout)
+        }
+    }
+
     private static func wait(for process: Process, timeout: Double) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(5_000) }
-        if process.isRunning { return false }
-        process.waitUntilExit()
-        return true
+        return !process.isRunning
     }
 
     private static func launch(_ executable: URL, _ arguments: [String], environment: [String: String], log: URL, standardInput: Int32? = nil) throws -> Process {

@@ -18,9 +18,17 @@ struct OriginConnection: Sendable {
     let fd: Int32
     /// The raw request target, query included.
     let target: String
+    /// The request line and headers as received.
+    let head: String
 
     @discardableResult
     func send(_ bytes: [UInt8]) -> Bool { Sockets.sendAll(fd, bytes) }
+
+    /// Makes the coming close send a TCP reset instead of a clean end.
+    func resetOnClose() {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+    }
 
     @discardableResult
     func sendHead(status: Int, headers: [(String, String)]) -> Bool {
@@ -88,7 +96,7 @@ final class TestOrigin: Sendable {
         let target = String(requestLine[1])
         requestLog.withLock { $0.append(target) }
         let path = String(target.prefix { $0 != "?" })
-        let connection = OriginConnection(fd: fd, target: target)
+        let connection = OriginConnection(fd: fd, target: target, head: String(decoding: head, as: UTF8.self))
         switch routes.withLock({ $0[path] }) {
         case .respond(let status, let contentType, let body):
             connection.sendHead(status: status, headers: [("Content-Type", contentType), ("Content-Length", "\(body.count)")])

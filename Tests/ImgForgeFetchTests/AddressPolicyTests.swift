@@ -1,0 +1,78 @@
+import ImgForgeCore
+@testable import ImgForgeFetch
+import Testing
+
+struct AddressPolicyTests {
+    private func v6(_ text: String) -> IPAddress {
+        // Expand "::" and parse hextets; enough for the literals below.
+        let halves = text.components(separatedBy: "::")
+        let head = halves[0].isEmpty ? [] : halves[0].split(separator: ":").map { UInt16($0, radix: 16)! }
+        let tail = halves.count > 1 && !halves[1].isEmpty ? halves[1].split(separator: ":").map { UInt16($0, radix: 16)! } : []
+        let words = head + [UInt16](repeating: 0, count: 8 - head.count - tail.count) + tail
+        return .v6(words.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] })
+    }
+
+    @Test(arguments: [
+        ("127.0.0.1", AddressPolicy.Kind.loopback), ("127.255.0.9", .loopback), ("0.0.0.0", .unspecified),
+        ("10.1.2.3", .private), ("172.16.0.1", .private), ("172.31.255.255", .private), ("172.32.0.1", .global),
+        ("192.168.1.1", .private), ("169.254.169.254", .linkLocal), ("100.64.0.1", .sharedAddressSpace),
+        ("100.128.0.1", .global), ("224.0.0.1", .multicast), ("239.255.255.250", .multicast),
+        ("255.255.255.255", .broadcast), ("240.0.0.1", .reserved), ("8.8.8.8", .global), ("93.184.216.34", .global),
+    ])
+    func ipv4Ranges(address: String, kind: AddressPolicy.Kind) {
+        let parts = address.split(separator: ".").map { UInt8($0)! }
+        #expect(AddressPolicy.classify(.v4(parts[0], parts[1], parts[2], parts[3])) == kind)
+    }
+
+    @Test(arguments: [
+        ("::1", AddressPolicy.Kind.loopback), ("::", .unspecified), ("fe80::1", .linkLocal), ("febf::1", .linkLocal),
+        ("fc00::1", .private), ("fd12:3456::1", .private), ("ff02::1", .multicast), ("2001:db8::1", .reserved),
+        ("2606:4700::1111", .global),
+        // IPv4 hidden inside IPv6 is judged as that IPv4 address.
+        ("::ffff:7f00:1", .loopback), ("::ffff:a9fe:a9fe", .linkLocal), ("::ffff:808:808", .global),
+        ("::7f00:1", .loopback), ("64:ff9b::a9fe:a9fe", .linkLocal), ("2002:7f00:1::", .loopback),
+        ("2001:0:4136:e378:8000:63bf:80ff:fffe", .loopback), ("::ffff:0:0", .unspecified),
+    ])
+    func ipv6Ranges(address: String, kind: AddressPolicy.Kind) {
+        #expect(AddressPolicy.classify(v6(address)) == kind, "\(address)")
+    }
+
+    @Test func switches() {
+        let strict = AddressPolicy()
+        #expect(strict.refusal(.v4(127, 0, 0, 1)) == .loopback)
+        #expect(strict.refusal(.v4(10, 0, 0, 1)) == nil, "private networks are allowed by default, as imgproxy does")
+        #expect(strict.refusal(.v4(169, 254, 169, 254)) == .linkLocal)
+        #expect(strict.refusal(.v4(100, 64, 0, 1)) == .sharedAddressSpace)
+        let open = AddressPolicy(allowLoopback: true, allowPrivate: false, allowLinkLocal: true)
+        #expect(open.refusal(.v4(127, 0, 0, 1)) == nil)
+        #expect(open.refusal(.v4(169, 254, 169, 254)) == nil)
+        #expect(open.refusal(.v4(192, 168, 0, 1)) == .private)
+        #expect(open.refusal(.v4(0, 0, 0, 0)) == .unspecified, "no switch opens the unspecified address")
+        #expect(open.refusal(.v4(224, 0, 0, 1)) == .multicast)
+    }
+}
+
+struct SourceAllowListTests {
+    @Test func prefixesAndWildcards() {
+        let list = SourceAllowList(["https://img.example.com/", "https://*.cdn.example.net/images/", "local:///public/"])
+        #expect(list.allows("https://img.example.com/a.jpg"))
+        #expect(list.allows("https://eu.cdn.example.net/images/x.png"))
+        #expect(list.allows("local:///public/logo.png"))
+        #expect(!list.allows("https://img.example.com.evil.net/a.jpg"))
+        #expect(!list.allows("http://img.example.com/a.jpg"))
+        #expect(!list.allows("https://evil.net/x/.cdn.example.net/images/x.png"), "* stays within one segment")
+        #expect(!list.allows("https://eu.cdn.example.net/other/x.png"))
+        #expect(!list.allows("local:///private/key.png"))
+        #expect(SourceAllowList([]).allows("https://anything/"))
+    }
+
+    @Test func s3KeysArePercentEncodedForSigning() {
+        let request = S3Request(settings: S3Settings(endpoint: "http://127.0.0.1:9000/", region: "eu-west-1", accessKeyID: "id", secretAccessKey: "secret"),
+                                bucket: "photos", key: "2024/summer holiday/ü+1.jpg")
+        #expect(request.url == "http://127.0.0.1:9000/photos/2024/summer%20holiday/%C3%BC%2B1.jpg")
+        #expect(request.signing?.provider == "aws:amz:eu-west-1:s3")
+        #expect(request.signing?.credentials == "id:secret")
+        let aws = S3Request(settings: S3Settings(endpoint: nil, region: "us-east-1", accessKeyID: nil, secretAccessKey: nil), bucket: "b", key: "k")
+        #expect(aws.url == "https://s3.us-east-1.amazonaws.com/b/k" && aws.signing == nil)
+    }
+}
