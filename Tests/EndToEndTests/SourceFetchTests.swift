@@ -22,6 +22,7 @@ struct SourceFetchTests {
 
     private func expect(_ path: String, status: Int, within seconds: Double, mentioning words: [String] = [], _ comment: String) throws {
         let (response, elapsed) = try fetch(path)
+        print(String(format: "origin behaviour | %@ | %d | %.2f s | %@", comment, response.status, elapsed, response.text.trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(response.status == status, "\(comment): \(response.status) \(response.text)")
         #expect(elapsed < seconds, "\(comment) took \(elapsed) s")
         for word in words { #expect(response.text.contains(word), "\(comment): \(response.text)") }
@@ -168,6 +169,7 @@ struct AddressGuardTests {
         let target = url.replacingOccurrences(of: "PORT", with: String(stack.origin.port))
         let started = Date()
         let response = try stack.get("/unsafe/w:10/plain/\(target)")
+        print("refused address | \(target) | \(response.status) | \(response.text.trimmingCharacters(in: .whitespacesAndNewlines))")
         #expect(response.status == 403, "\(target): \(response.status) \(response.text)")
         #expect(response.text.contains("source not allowed"))
         #expect(Date().timeIntervalSince(started) < 2)
