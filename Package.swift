@@ -30,13 +30,15 @@ let package = Package(
         ),
         // Source bytes from http(s) and local files.
         .target(name: "ImgForgeFetch", dependencies: ["ImgForgeCore", "CCurl", "CShim"]),
+        // The directory cache nginx serves from: stores bytes, knows nothing of images.
+        .target(name: "ImgForgeCache"),
         // The libvips pipeline: bytes in, encoded bytes out.
         .target(name: "ImgForgeProcessing", dependencies: ["ImgForgeCore", "CVips", "CShim"]),
         // FastCGI loop, routing and responses.
         .target(
             name: "ImgForgeServer",
             dependencies: [
-                "ImgForgeCore", "ImgForgeFetch", "ImgForgeProcessing", "CFastCGI",
+                "ImgForgeCore", "ImgForgeFetch", "ImgForgeProcessing", "ImgForgeCache", "CFastCGI",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

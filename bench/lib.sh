@@ -9,9 +9,10 @@ base=http://127.0.0.1:$port
 
 stack_start() {
     mkdir -p "$work/images"
-    "$root/scripts/render-nginx-conf" "$work/nginx" "127.0.0.1:$port" "unix:$work/imgforge.sock"
-    env IMGFORGE_BIND="unix:$work/imgforge.sock" IMGFORGE_LOCAL_FILESYSTEM_ROOT="$work/images" \
-        IMGFORGE_ALLOW_UNSIGNED=true IMGFORGE_LOG_LEVEL=error "$@" "$binary" serve 2>>"$work/imgforge.log" &
+    export IMGFORGE_BIND="unix:$work/imgforge.sock" IMGFORGE_LOCAL_FILESYSTEM_ROOT="$work/images" \
+        IMGFORGE_ALLOW_UNSIGNED=true IMGFORGE_LOG_LEVEL=error
+    env "$@" "$root/scripts/render-nginx-conf" "$work/nginx" "127.0.0.1:$port" "$binary"
+    env "$@" "$binary" serve 2>>"$work/imgforge.log" &
     imgforge_pid=$!
     nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/logs/error.log" -g 'daemon off;' &
     nginx_pid=$!

@@ -144,6 +144,7 @@ extension PresetSettings {
 extension CacheSettings {
     init(_ env: EnvironmentReader) throws {
         kind = try env.oneOf("IMGFORGE_CACHE_TYPE", default: nil, ["memory": .memory, "disk": .disk, "hybrid": .hybrid, "none": nil])
+        memoryPath = try env.absolutePath("IMGFORGE_CACHE_MEMORY_PATH") ?? "/dev/shm/imgforge"
         memoryCapacity = try env.capacity("IMGFORGE_CACHE_MEMORY_CAPACITY")
         diskPath = try env.absolutePath("IMGFORGE_CACHE_DISK_PATH")
         diskCapacity = try env.capacity("IMGFORGE_CACHE_DISK_CAPACITY")

@@ -48,6 +48,7 @@ extension Configuration {
             ("IMGFORGE_PRESETS_PATH", optional(presets.presetsPath)),
             ("IMGFORGE_ONLY_PRESETS", "\(presets.onlyPresets)"),
             ("IMGFORGE_CACHE_TYPE", cache.kind?.rawValue ?? "(unset: no cache)"),
+            ("IMGFORGE_CACHE_MEMORY_PATH", cache.memoryPath),
             ("IMGFORGE_CACHE_MEMORY_CAPACITY", optional(cache.memoryCapacity)),
             ("IMGFORGE_CACHE_DISK_PATH", optional(cache.diskPath)),
             ("IMGFORGE_CACHE_DISK_CAPACITY", optional(cache.diskCapacity)),

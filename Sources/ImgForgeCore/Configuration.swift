@@ -113,6 +113,8 @@ public struct CacheSettings: Sendable {
 
     /// nil: no cache.
     public var kind: Kind?
+    /// The RAM-backed directory of `memory` and `hybrid`.
+    public var memoryPath: String
     public var memoryCapacity: Capacity?
     public var diskPath: String?
     public var diskCapacity: Capacity?

@@ -108,3 +108,15 @@ public struct ProcessingPath: Equatable, Sendable {
         return url
     }
 }
+
+import Crypto
+
+extension ProcessingPath {
+    /// A hex digest of the signed part: names cache entries of URLs without a usable signature.
+    public var digest: String {
+        SHA256.hash(data: Array(signedPart.utf8)).prefix(20).map { byte in
+            let hex = String(byte, radix: 16)
+            return hex.count == 1 ? "0" + hex : hex
+        }.joined()
+    }
+}

@@ -1,5 +1,6 @@
 import CFastCGI
 import Foundation
+import ImgForgeCache
 import ImgForgeCore
 import ImgForgeFetch
 import Logging
@@ -12,11 +13,19 @@ public final class FastCGIServer: Sendable {
     private let logger: Logger
     private let version: String
 
+    private let janitor: CacheJanitor?
+
     public init(configuration: Configuration, logger: Logger, version: String) throws {
         self.configuration = configuration
         self.logger = logger
         self.version = version
-        handler = try RequestHandler(configuration: configuration, logger: logger)
+        let cache = try CacheSetup.make(configuration, version: version)
+        handler = try RequestHandler(configuration: configuration, cache: cache, logger: logger)
+        janitor = cache.map { cache in
+            CacheJanitor(cache: cache, interval: 60) { report in
+                logger.info("cache pruned", metadata: ["report": "\(report)"])
+            }
+        }
     }
 
     /// Serves until a stop signal; in-flight requests finish first.
@@ -43,7 +52,9 @@ public final class FastCGIServer: Sendable {
             thread.start()
         }
 
+        janitor?.start()
         let signal = ShutdownSignals.wait()
+        janitor?.stop()
         let started = ContinuousClock.now
         logger.info("stopping", metadata: ["signal": "\(signal)"])
         socket.stopAccepting()
@@ -60,9 +71,11 @@ public final class FastCGIServer: Sendable {
                 uri: connection.parameter("REQUEST_URI") ?? "/",
                 id: connection.parameter("REQUEST_ID"),
                 authorization: connection.parameter("HTTP_AUTHORIZATION"),
-                accept: connection.parameter("HTTP_ACCEPT")
+                accept: connection.parameter("HTTP_ACCEPT"),
+                variant: connection.parameter("IMGFORGE_VARIANT")
             )
             let response = handler.handle(request, fetcher: fetcher)
+            logger.debug("request", metadata: ["uri": "\(request.uri)", "status": "\(response.status)"])
             connection.send(response, requestID: request.id ?? RequestID.make(), includeBody: request.method != "HEAD")
             connection.finish()
         }

@@ -9,9 +9,13 @@ public struct Request: Sendable {
     public var authorization: String?
     /// The `Accept` header, for format negotiation.
     public var accept: String?
+    /// The format variant nginx negotiated from `Accept` ("", "a" or "w"); nil when not behind
+    /// imgforge's own nginx configuration, in which case nothing is cached.
+    public var variant: String?
 
-    public init(method: String, uri: String, id: String? = nil, authorization: String? = nil, accept: String? = nil) {
+    public init(method: String, uri: String, id: String? = nil, authorization: String? = nil, accept: String? = nil, variant: String? = nil) {
         self.accept = accept
+        self.variant = variant
         self.method = method
         self.uri = uri
         self.id = id

@@ -1,4 +1,5 @@
 import Foundation
+import ImgForgeCache
 import ImgForgeCore
 import ImgForgeFetch
 import ImgForgeProcessing
@@ -11,10 +12,12 @@ public struct RequestHandler: Sendable {
     let authorizer: RequestAuthorizer
     let optionsParser: OptionsParser
     let processor: ImageProcessor
+    let cache: DiskCache?
     let logger: Logger
 
-    public init(configuration: Configuration, logger: Logger) throws {
+    public init(configuration: Configuration, cache: DiskCache? = nil, logger: Logger) throws {
         self.configuration = configuration
+        self.cache = cache
         self.logger = logger
         authorizer = RequestAuthorizer(security: configuration.security)
         optionsParser = OptionsParser(
@@ -41,7 +44,7 @@ public struct RequestHandler: Sendable {
                 return try info(path, fetcher: fetcher)
             case .image(let path):
                 try authorizer.checkBearer(request.authorization)
-                return try image(path, accept: request.accept, fetcher: fetcher)
+                return try image(path, request: request, fetcher: fetcher)
             }
         } catch let error as ServiceError {
             if error.kind == .internalError {
@@ -73,10 +76,53 @@ public struct RequestHandler: Sendable {
         )
     }
 
-    private func image(_ path: ProcessingPath, accept: String?, fetcher: SourceFetcher) throws -> Response {
+    private func image(_ path: ProcessingPath, request: Request, fetcher: SourceFetcher) throws -> Response {
         try authorizer.checkSignature(path)
         let options = try optionsParser.parse(path)
         try options.checkNotExpired(now: Int(Date().timeIntervalSince1970))
+        guard let cache, let variant = request.variant, Self.isCacheable(options),
+              let key = CacheSetup.key(for: path, variant: variant, signatureSize: configuration.security.signer.size)
+        else {
+            let result = try render(path, options: options, accept: request.accept, fetcher: fetcher)
+            var response = result.response(ttl: configuration.output.ttl)
+            if let disposition = Self.contentDisposition(options, format: result.format) {
+                response.headers.append(("Content-Disposition", disposition))
+            }
+            return response
+        }
+        // nginx already chose the format variant: negotiate from it, so the file matches its name.
+        let accept = ["a": "image/avif", "w": "image/webp"][variant]
+        if let file = cache.lookup(key) { return .internalRedirect(file.internalURI) }
+        return try cache.withLock(key, timeout: configuration.server.timeout) {
+            // Another thread or process may have finished it while this one waited.
+            if let file = cache.lookup(key) { return .internalRedirect(file.internalURI) }
+            let result = try render(path, options: options, accept: accept, fetcher: fetcher)
+            do {
+                return .internalRedirect(try cache.store(result.bytes, key: key, extension: result.format.fileExtension).internalURI)
+            } catch {
+                logger.error("cache write failed", metadata: ["error": "\(error)"])
+                return result.response(ttl: configuration.output.ttl)
+            }
+        }
+    }
+
+    /// `filename` and `return_attachment`; the name gets the result's extension when it has none.
+    static func contentDisposition(_ options: ProcessingOptions, format: ImageFormat) -> String? {
+        guard options.filename != nil || options.returnAttachment else { return nil }
+        let kind = options.returnAttachment ? "attachment" : "inline"
+        var name = options.filename ?? "image"
+        if !name.contains(".") { name += ".\(format.fileExtension)" }
+        let ascii = String(name.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 ? Character($0) : "_" })
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ascii
+        return "\(kind); filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
+    }
+
+    /// Responses nginx could not reproduce from a file, or that must not outlive their URL.
+    static func isCacheable(_ options: ProcessingOptions) -> Bool {
+        options.expires == nil && options.filename == nil && !options.returnAttachment
+    }
+
+    private func render(_ path: ProcessingPath, options: ProcessingOptions, accept: String?, fetcher: SourceFetcher) throws -> ProcessedImage {
         let source = try fetcher.fetch(path.source)
         let result = try processor.process(source, options: options, accept: accept)
         logger.debug("processed", metadata: [
@@ -84,11 +130,14 @@ public struct RequestHandler: Sendable {
             "format": "\(result.format.rawValue)", "bytes": "\(result.bytes.count)",
             "shrink_on_load": "\(result.shrinkOnLoad)",
         ])
-        var headers = [
-            ("Content-Type", result.format.mimeType),
-            ("Cache-Control", "public, max-age=\(configuration.output.ttl)"),
-        ]
-        if result.variesByAccept { headers.append(("Vary", "Accept")) }
-        return Response(status: 200, headers: headers, body: result.bytes)
+        return result
+    }
+}
+
+extension ProcessedImage {
+    func response(ttl: Int) -> Response {
+        var headers = [("Content-Type", format.mimeType), ("Cache-Control", "public, max-age=\(ttl)")]
+        if variesByAccept { headers.append(("Vary", "Accept")) }
+        return Response(status: 200, headers: headers, body: bytes)
     }
 }

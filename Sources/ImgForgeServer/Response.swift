@@ -29,6 +29,11 @@ public struct Response: Sendable {
         )
     }
 
+    /// Hands the request back to nginx, which serves the cached file with its own headers.
+    public static func internalRedirect(_ uri: String) -> Response {
+        Response(status: 200, headers: [("X-Accel-Redirect", uri)])
+    }
+
     public static func error(_ error: ServiceError) -> Response {
         text(error.status, error.message)
     }

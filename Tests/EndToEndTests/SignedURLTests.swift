@@ -2,16 +2,10 @@ import Foundation
 import ImgForgeCore
 import Testing
 
-private let key = "736563726574"
-private let salt = "68656C6C6F"
+private let key = testKey
+private let salt = testSalt
 private let rotatedKey = "6e65776b6579"
 private let rotatedSalt = "6e657773616c74"
-
-/// Signs like a client would, with the specification's recipe.
-private func signed(_ path: String, key: String = key, salt: String = salt) throws -> String {
-    let signer = try Configuration(environment: ["IMGFORGE_KEY": key, "IMGFORGE_SALT": salt]).security.signer
-    return "/" + (signer.sign(path) ?? "") + path
-}
 
 /// Production-like settings: signatures required (two key pairs, rotation), presets, no unsafe.
 @Suite(.serviceStack([

@@ -25,10 +25,13 @@ final class ServiceStack: @unchecked Sendable {
     let socketPath: String
     /// What nginx's `fastcgi_pass` points at.
     let upstream: String
-    private let imgforge: Process
+    private var imgforge: Process
     private let nginx: Process
+    private let imgforgeEnvironment: [String: String]
+    private let inheritedSocket: Bool
 
-    init(environment: [String: String] = [:], socketMode: SocketMode = .bind) throws {
+    /// `nginxRewrite` may change the rendered nginx configuration (e.g. more upstream servers).
+    init(environment: [String: String] = [:], socketMode: SocketMode = .bind, nginxRewrite: ((String) -> String)? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("imgforge-e2e-\(UUID().uuidString.prefix(8))")
         localRoot = directory.appendingPathComponent("images")
         try FileManager.default.createDirectory(at: localRoot, withIntermediateDirectories: true)
@@ -43,7 +46,9 @@ final class ServiceStack: @unchecked Sendable {
         imgforgeEnvironment["IMGFORGE_LOG_LEVEL"] = "debug"
         // The test origin lives on 127.0.0.1, which the address guard refuses by default.
         imgforgeEnvironment["IMGFORGE_ALLOW_LOOPBACK_SOURCES"] = "true"
-        imgforgeEnvironment.merge(environment) { _, new in new }
+        // "{stack}" in a value stands for this stack's directory.
+        let stackPath = directory.path
+        imgforgeEnvironment.merge(environment.mapValues { $0.replacingOccurrences(of: "{stack}", with: stackPath) }) { _, new in new }
         var upstream = "unix:\(socketPath)"
         var inheritedSocket: Int32?
         switch socketMode {
@@ -57,6 +62,8 @@ final class ServiceStack: @unchecked Sendable {
             imgforgeEnvironment["IMGFORGE_BIND"] = upstream
         }
         self.upstream = upstream
+        self.imgforgeEnvironment = imgforgeEnvironment
+        self.inheritedSocket = socketMode == .inherited
         imgforge = try Self.launch(
             Self.imgforgeBinary(), ["serve"], environment: imgforgeEnvironment,
             log: directory.appendingPathComponent("imgforge.log"), standardInput: inheritedSocket
@@ -64,13 +71,20 @@ final class ServiceStack: @unchecked Sendable {
         if let inheritedSocket { close(inheritedSocket) }
 
         let nginxPrefix = directory.appendingPathComponent("nginx").path
+        // nginx is configured by `imgforge nginx-config` from imgforge's own environment.
+        var renderEnvironment = imgforgeEnvironment
+        renderEnvironment["IMGFORGE_BIND"] = upstream
         let render = try Self.launch(
             URL(fileURLWithPath: "/bin/sh"),
-            [Self.repository.appendingPathComponent("scripts/render-nginx-conf").path, nginxPrefix, "127.0.0.1:\(port)", upstream],
-            environment: ProcessInfo.processInfo.environment, log: directory.appendingPathComponent("render.log")
+            [Self.repository.appendingPathComponent("scripts/render-nginx-conf").path, nginxPrefix, "127.0.0.1:\(port)", try Self.imgforgeBinary().path],
+            environment: renderEnvironment, log: directory.appendingPathComponent("render.log")
         )
         render.waitUntilExit()
         guard render.terminationStatus == 0 else { throw TestFailure("rendering the nginx configuration failed") }
+        if let rewrite = nginxRewrite {
+            let path = "\(nginxPrefix)/imgforge.conf"
+            try rewrite(try String(contentsOfFile: path, encoding: .utf8)).write(toFile: path, atomically: true, encoding: .utf8)
+        }
         nginx = try Self.launch(
             URL(fileURLWithPath: ProcessInfo.processInfo.environment["NGINX"] ?? "/usr/sbin/nginx"),
             ["-p", nginxPrefix, "-c", "\(nginxPrefix)/nginx.conf", "-e", "\(nginxPrefix)/logs/error.log", "-g", "daemon off;"],
@@ -101,6 +115,34 @@ final class ServiceStack: @unchecked Sendable {
     }
 
     var imgforgeIsRunning: Bool { imgforge.isRunning }
+
+    /// The settings imgforge runs with (after "{stack}" substitution).
+    var environment: [String: String] { imgforgeEnvironment }
+
+    /// Points nginx's upstream at a second imgforge socket too, and reloads nginx.
+    func rewriteNginxUpstream(second socket: String) throws {
+        let path = directory.appendingPathComponent("nginx/imgforge.conf").path
+        let config = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "unix:SECOND", with: "unix:\(socket)")
+        try config.write(toFile: path, atomically: true, encoding: .utf8)
+        kill(nginx.processIdentifier, SIGHUP)
+        usleep(300_000)
+    }
+
+    /// Kills imgforge at once, as a crash would.
+    func killImgforge() {
+        kill(imgforge.processIdentifier, SIGKILL)
+        _ = Self.wait(for: imgforge, timeout: 5)
+    }
+
+    /// Starts imgforge again after it stopped, with the same settings, and waits until it answers.
+    func restartImgforge() throws {
+        precondition(!inheritedSocket, "a restart binds IMGFORGE_BIND itself")
+        imgforge = try Self.launch(
+            Self.imgforgeBinary(), ["serve"], environment: imgforgeEnvironment,
+            log: directory.appendingPathComponent("imgforge.log"), append: true
+        )
+        try waitUntilReady()
+    }
 
     /// Resident memory of imgforge, in KiB (from /proc).
     var imgforgeResidentKiB: Int {
@@ -151,9 +193,12 @@ final class ServiceStack: @unchecked Sendable {
         return !process.isRunning
     }
 
-    private static func launch(_ executable: URL, _ arguments: [String], environment: [String: String], log: URL, standardInput: Int32? = nil) throws -> Process {
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+    static func launch(_ executable: URL, _ arguments: [String], environment: [String: String], log: URL, standardInput: Int32? = nil, append: Bool = false) throws -> Process {
+        if !append || !FileManager.default.fileExists(atPath: log.path) {
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        }
         let output = try FileHandle(forWritingTo: log)
+        if append { output.seekToEndOfFile() }
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

@@ -1,0 +1,86 @@
+import Foundation
+
+extension DiskCache {
+    /// What one pruning pass did.
+    public struct PruneReport: Sendable, CustomStringConvertible {
+        public var kept = 0
+        public var removed = 0
+        public var keptBytes = 0
+        /// Directories of earlier settings removed whole.
+        public var staleSettings = 0
+
+        public var description: String {
+            "kept \(kept) entries (\(keptBytes) bytes), removed \(removed), removed \(staleSettings) directories of earlier settings"
+        }
+    }
+
+    /// Keeps each tier within its capacity, least recently used entries going first, and
+    /// removes what earlier settings left. Safe while nginx serves and other processes write.
+    @discardableResult
+    public func prune() -> PruneReport {
+        var report = PruneReport()
+        for tier in tiers {
+            report.staleSettings += removeStaleSettings(tier)
+            // The fingerprint's directory itself: `current` links to it.
+            var entries = Self.entries(in: "\(tier.root)/\(fingerprint)/")
+            // Most recently used first: access time where the filesystem keeps it, else modification.
+            entries.sort { $0.used > $1.used }
+            var count = 0
+            var bytes = 0
+            for entry in entries {
+                let fits: Bool = switch tier.capacity {
+                case nil: true
+                case .entries(let limit): count < limit
+                case .bytes(let limit): bytes + entry.size <= limit
+                }
+                if fits {
+                    count += 1
+                    bytes += entry.size
+                } else {
+                    unlink(entry.path)
+                    report.removed += 1
+                }
+            }
+            report.kept += count
+            report.keptBytes += bytes
+        }
+        return report
+    }
+
+    private func removeStaleSettings(_ tier: CacheTier) -> Int {
+        let manager = FileManager.default
+        guard let names = try? manager.contentsOfDirectory(atPath: tier.root) else { return 0 }
+        var removed = 0
+        for name in names where name != fingerprint && name != "tmp" && !name.hasPrefix("current") {
+            var isDirectory: ObjCBool = false
+            let path = "\(tier.root)/\(name)"
+            // Only fingerprint directories: hex names made by imgforge.
+            guard name.count == fingerprint.count, name.allSatisfy(\.isHexDigit),
+                  manager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue
+            else { continue }
+            if (try? manager.removeItem(atPath: path)) != nil { removed += 1 }
+        }
+        return removed
+    }
+
+    private struct Entry {
+        var path: String
+        var size: Int
+        var used: Double
+    }
+
+    private static func entries(in root: String) -> [Entry] {
+        var result: [Entry] = []
+        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return result }
+        while let relative = enumerator.nextObject() as? String {
+            if relative.hasSuffix(".lock") { continue }
+            let path = root + relative
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
+            let accessed = Double(info.st_atim.tv_sec) + Double(info.st_atim.tv_nsec) / 1e9
+            let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+            result.append(Entry(path: path, size: Int(info.st_size), used: max(accessed, modified)))
+        }
+        return result
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+
+/// A directory cache that nginx serves from directly. imgforge writes; nginx reads.
+///
+/// Layout of each tier: `<root>/<fingerprint>/…` holds the entries made with one set of
+/// output settings, `<root>/current` links to the fingerprint in use (so a settings change
+/// is an instant, atomic invalidation), and `<root>/tmp/` holds files being written, which
+/// are renamed into place only when complete.
+public final class DiskCache: Sendable {
+    public let tiers: [CacheTier]
+    public let fingerprint: String
+    /// The file extensions an entry may have, in the order nginx tries them.
+    public let extensions: [String]
+
+    public init(tiers: [CacheTier], fingerprint: String, extensions: [String]) throws {
+        precondition(!tiers.isEmpty)
+        self.tiers = tiers
+        self.fingerprint = fingerprint
+        self.extensions = extensions
+        for tier in tiers { try Self.prepare(tier, fingerprint: fingerprint) }
+    }
+
+    /// The stored file for `key` in the first tier that has one.
+    public func lookup(_ key: CacheKey) -> CacheFile? {
+        for tier in tiers {
+            for ext in extensions {
+                let relative = key.path(extension: ext)
+                if FileManager.default.fileExists(atPath: "\(tier.root)/current/\(relative)") {
+                    return CacheFile(tier: tier.kind, relativePath: relative)
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Runs `body` holding the key's lock, shared by every thread and process using this cache,
+    /// so concurrent misses for one key are processed once. Gives up waiting after `timeout`
+    /// seconds and runs `body` anyway: a slow neighbour must not turn into an error.
+    public func withLock<T>(_ key: CacheKey, timeout: Double, _ body: () throws -> T) throws -> T {
+        let directory = "\(tiers[0].root)/current/\(key.directory)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = "\(directory)/\(key.baseName).lock"
+        let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o640)
+        guard fd >= 0 else { return try body() }
+        defer { close(fd) }
+        let deadline = Date().addingTimeInterval(timeout)
+        var locked = flock(fd, LOCK_EX | LOCK_NB) == 0
+        while !locked && Date() < deadline {
+            usleep(2_000)
+            locked = flock(fd, LOCK_EX | LOCK_NB) == 0
+        }
+        defer {
+            if locked {
+                // Whoever comes next finds the entry and never needs this file again.
+                unlink(path)
+                flock(fd, LOCK_UN)
+            }
+        }
+        return try body()
+    }
+
+    /// Writes `bytes` to every tier: a temporary file first, renamed into place when complete.
+    @discardableResult
+    public func store(_ bytes: [UInt8], key: CacheKey, extension ext: String) throws -> CacheFile {
+        let relative = key.path(extension: ext)
+        for tier in tiers {
+            let directory = "\(tier.root)/current/\(key.directory)"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let temporary = "\(tier.root)/tmp/\(getpid())-\(UUID().uuidString)"
+            try Self.write(bytes, to: temporary)
+            guard rename(temporary, "\(tier.root)/current/\(relative)") == 0 else {
+                let reason = String(cString: strerror(errno))
+                unlink(temporary)
+                throw CacheError("cannot move a cache file into place: \(reason)")
+            }
+        }
+        return CacheFile(tier: tiers[0].kind, relativePath: relative)
+    }
+
+    private static func write(_ bytes: [UInt8], to path: String) throws {
+        // Readable by nginx's workers; writable by imgforge only.
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CacheError("cannot create \(path): \(String(cString: strerror(errno)))") }
+        var offset = 0
+        let written: Bool = bytes.withUnsafeBytes { buffer in
+            while offset < buffer.count {
+                let count = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { return false }
+                offset += count
+            }
+            return true
+        }
+        close(fd)
+        guard written else {
+            unlink(path)
+            throw CacheError("cannot write a cache file: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Creates the tier's folders, points `current` at this fingerprint, and removes
+    /// temporary files that a crashed process left behind.
+    private static func prepare(_ tier: CacheTier, fingerprint: String) throws {
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(atPath: "\(tier.root)/\(fingerprint)", withIntermediateDirectories: true)
+            try manager.createDirectory(atPath: "\(tier.root)/tmp", withIntermediateDirectories: true)
+        } catch {
+            throw CacheError("cannot create the cache in \(tier.root): \(error.localizedDescription)")
+        }
+        let current = "\(tier.root)/current"
+        if (try? manager.destinationOfSymbolicLink(atPath: current)) != fingerprint {
+            let link = "\(tier.root)/current.\(getpid())"
+            unlink(link)
+            guard symlink(fingerprint, link) == 0, rename(link, current) == 0 else {
+                throw CacheError("cannot point \(current) at \(fingerprint): \(String(cString: strerror(errno)))")
+            }
+        }
+        removeAbandonedTemporaryFiles(in: "\(tier.root)/tmp")
+    }
+
+    /// Temporary files of processes that no longer run (or older than an hour, for other hosts).
+    private static func removeAbandonedTemporaryFiles(in directory: String) {
+        let manager = FileManager.default
+        guard let names = try? manager.contentsOfDirectory(atPath: directory) else { return }
+        let hourAgo = Date().addingTimeInterval(-3600)
+        for name in names {
+            let path = "\(directory)/\(name)"
+            let pid = pid_t(name.prefix { $0 != "-" }) ?? 0
+            let alive = pid > 0 && pid != getpid() && (kill(pid, 0) == 0 || errno == EPERM)
+            let modified = (try? manager.attributesOfItem(atPath: path))?[.modificationDate] as? Date ?? .distantPast
+            if !alive || modified < hourAgo { unlink(path) }
+        }
+    }
+}
+
+public struct CacheError: Error, CustomStringConvertible {
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}

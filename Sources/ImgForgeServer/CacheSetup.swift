@@ -1,0 +1,41 @@
+import ImgForgeCache
+import ImgForgeCore
+
+/// Builds the cache the configuration asks for, and the names the server and nginx share.
+public enum CacheSetup {
+    /// File extensions of cached results, in the order nginx tries them (most common first).
+    public static let extensions = ImageFormat.allCases.map(\.fileExtension)
+
+    public static func tiers(_ settings: CacheSettings) -> [CacheTier] {
+        func capacity(_ value: Capacity?) -> CacheCapacity? {
+            switch value {
+            case .entries(let count): .entries(count)
+            case .bytes(let bytes): .bytes(bytes)
+            case nil: nil
+            }
+        }
+        let memory = CacheTier(kind: .memory, root: settings.memoryPath, capacity: capacity(settings.memoryCapacity))
+        let disk = settings.diskPath.map { CacheTier(kind: .disk, root: $0, capacity: capacity(settings.diskCapacity)) }
+        switch settings.kind {
+        case nil: return []
+        case .memory: return [memory]
+        case .disk: return disk.map { [$0] } ?? []
+        case .hybrid: return [memory] + (disk.map { [$0] } ?? [])
+        }
+    }
+
+    /// nil when no cache is configured.
+    public static func make(_ configuration: Configuration, version: String) throws -> DiskCache? {
+        let tiers = tiers(configuration.cache)
+        guard !tiers.isEmpty else { return nil }
+        return try DiskCache(tiers: tiers, fingerprint: configuration.outputFingerprint(version: version), extensions: extensions)
+    }
+
+    /// The key nginx computes too: the signature when it is long enough to be unique, else a digest.
+    static func key(for path: ProcessingPath, variant: String, signatureSize: Int) -> CacheKey? {
+        if path.signature != "unsafe" && signatureSize >= 16, let key = CacheKey(signature: path.signature, variant: variant) {
+            return key
+        }
+        return CacheKey(digest: path.digest, variant: variant)
+    }
+}

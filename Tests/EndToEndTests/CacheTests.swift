@@ -1,0 +1,295 @@
+import Foundation
+import ImgForgeCore
+import Testing
+
+private let cached = [
+    "IMGFORGE_CACHE_TYPE": "disk", "IMGFORGE_CACHE_DISK_PATH": "{stack}/cache",
+    "IMGFORGE_KEY": testKey, "IMGFORGE_SALT": testSalt, "IMGFORGE_ALLOW_UNSIGNED": "false",
+]
+
+/// Headers a user compares between two answers for the same URL.
+private func stableHeaders(_ response: HTTPResponse) -> [String: String] {
+    var headers: [String: String] = [:]
+    for name in ["content-type", "content-length", "etag", "last-modified", "cache-control", "vary", "content-disposition"] {
+        headers[name] = response.header(name)
+    }
+    return headers
+}
+
+/// Every cached entry below `root`, lock files aside.
+private func cacheFiles(_ link: String) -> [String] {
+    let root = URL(fileURLWithPath: link).resolvingSymlinksInPath().path
+    guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
+    var files: [String] = []
+    while let relative = enumerator.nextObject() as? String {
+        var isDirectory: ObjCBool = false
+        let path = root + "/" + relative
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue, !relative.hasSuffix(".lock") {
+            files.append(path)
+        }
+    }
+    return files
+}
+
+/// Runs `body` on `count` plain threads at once and returns their results.
+private func concurrently<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+    let results = ResultsBox<T>(count)
+    let group = DispatchGroup()
+    for index in 0..<count {
+        group.enter()
+        Thread {
+            results.set(index, body(index))
+            group.leave()
+        }.start()
+    }
+    group.wait()
+    return results.values
+}
+
+final class ResultsBox<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [T?]
+
+    init(_ count: Int) { storage = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: T) { lock.withLock { storage[index] = value } }
+    var values: [T] { lock.withLock { storage.compactMap { $0 } } }
+}
+
+@Suite(.serviceStack(cached))
+struct CacheHitTests {
+    @Test func nginxAloneServesHitsWithTheSameBytesAndHeaders() throws {
+        let stack = try currentStack()
+        try stack.writeLocal("photo.jpg", try TestImage.quadrants(width: 400, height: 300, suffix: ".jpg"))
+        let url = try signed("/rs:fit:200:200/plain/local:///photo.jpg")
+        let miss = try stack.get(url)
+        #expect(miss.status == 200 && miss.header("Content-Type") == "image/jpeg")
+        #expect(miss.header("ETag") != nil && miss.header("Last-Modified") != nil)
+        #expect(miss.header("Cache-Control") == "public, max-age=31536000")
+        let hit = try stack.get(url)
+        #expect(hit.body == miss.body && stableHeaders(hit) == stableHeaders(miss))
+
+        // Only one file, named by the signature, with the extension of its type.
+        let files = cacheFiles(stack.directory.path + "/cache/current")
+        #expect(files.count == 1 && files[0].hasSuffix(".jpg") && files[0].contains(String(url.dropFirst().prefix(20))))
+
+        let stopped = try #require(stack.terminateImgforge())
+        #expect(stopped.status == 0)
+        let served = try stack.get(url)
+        #expect(served.status == 200 && served.body == miss.body)
+        #expect(stableHeaders(served) == stableHeaders(miss))
+        #expect(served.header("X-Request-ID")?.isEmpty == false)
+        // HEAD on a hit.
+        let head = try stack.get(url, method: "HEAD")
+        #expect(head.status == 200 && head.header("Content-Length") == String(miss.body.count))
+        // What was never cached needs imgforge.
+        #expect(try stack.get(try signed("/rs:fit:50:50/plain/local:///photo.jpg")).status == 502)
+        try stack.restartImgforge()
+    }
+
+    @Test func uncacheableAnswersAreNotWrittenForNginx() throws {
+        let stack = try currentStack()
+        try stack.writeLocal("named.jpg", try TestImage.quadrants(width: 100, height: 100, suffix: ".jpg"))
+        let before = cacheFiles(stack.directory.path + "/cache/current").count
+        let named = try stack.get(try signed("/fn:holiday/w:50/plain/local:///named.jpg"))
+        #expect(named.status == 200)
+        #expect(named.header("Content-Disposition") == "inline; filename=\"holiday.jpg\"; filename*=UTF-8''holiday.jpg")
+        let attachment = try stack.get(try signed("/att:1/w:50/plain/local:///named.jpg"))
+        #expect(attachment.header("Content-Disposition")?.hasPrefix("attachment; filename=\"image.jpg\"") == true)
+        let expiring = try stack.get(try signed("/exp:\(Int(Date().timeIntervalSince1970) + 3600)/w:50/plain/local:///named.jpg"))
+        #expect(expiring.status == 200)
+        #expect(cacheFiles(stack.directory.path + "/cache/current").count == before, "none of these is written to the cache")
+    }
+
+    @Test func expiredURLsAreNotServedFromTheCache() throws {
+        let stack = try currentStack()
+        try stack.writeLocal("soon.jpg", try TestImage.quadrants(width: 100, height: 100, suffix: ".jpg"))
+        let url = try signed("/exp:\(Int(Date().timeIntervalSince1970) + 1)/w:40/plain/local:///soon.jpg")
+        #expect(try stack.get(url).status == 200)
+        Thread.sleep(forTimeInterval: 2.1)
+        let expired = try stack.get(url)
+        #expect(expired.status == 404 && expired.text.contains("expired"))
+    }
+
+    @Test func unsignedURLsAreServedFromTheCacheByImgforge() throws {
+        // Only signed URLs carry a name nginx can map; others are found by imgforge, which hands
+        // the cached file back to nginx instead of processing again.
+        let stack = try ServiceStack(environment: cached.merging(["IMGFORGE_ALLOW_UNSIGNED": "true"]) { _, new in new })
+        defer { stack.stop() }
+        let jpeg = try TestImage.quadrants(width: 100, height: 100, suffix: ".jpg")
+        stack.origin.serve("/u.jpg", .image(jpeg, contentType: "image/jpeg"))
+        let url = "/unsafe/w:30/plain/\(stack.origin.url("/u.jpg"))"
+        let first = try stack.get(url)
+        let second = try stack.get(url)
+        #expect(first.status == 200 && second.body == first.body && second.header("ETag") == first.header("ETag"))
+        #expect(stack.origin.requests.filter { $0 == "/u.jpg" }.count == 1, "processed once")
+        #expect(cacheFiles(stack.directory.path + "/cache/current").contains { $0.contains("/u/") })
+    }
+}
+
+@Suite(.serviceStack(cached.merging(["IMGFORGE_AUTO_WEBP": "true", "IMGFORGE_AUTO_AVIF": "true"]) { _, new in new }))
+struct CacheNegotiationTests {
+    @Test func acceptVariantsAreStoredAndServedApart() throws {
+        let stack = try currentStack()
+        try stack.writeLocal("photo.jpg", try TestImage.quadrants(width: 300, height: 200, suffix: ".jpg"))
+        let url = try signed("/rs:fit:150:150/plain/local:///photo.jpg")
+        let accepts = ["image/avif,image/webp,*/*": "image/avif", "image/webp,*/*": "image/webp", "*/*": "image/jpeg"]
+        var bodies: [String: [UInt8]] = [:]
+        for (accept, type) in accepts {
+            let response = try stack.get(url, headers: ["Accept": accept])
+            #expect(response.header("Content-Type") == type && response.header("Vary") == "Accept", "\(accept)")
+            bodies[type] = response.body
+        }
+        let files = cacheFiles(stack.directory.path + "/cache/current").map { URL(fileURLWithPath: $0).lastPathComponent }
+        #expect(files.contains { $0.hasSuffix("-a.avif") } && files.contains { $0.hasSuffix("-w.webp") } && files.contains { $0.hasSuffix(".jpg") })
+
+        _ = try #require(stack.terminateImgforge())
+        for (accept, type) in accepts {
+            let response = try stack.get(url, headers: ["Accept": accept])
+            #expect(response.status == 200 && response.header("Content-Type") == type && response.header("Vary") == "Accept")
+            #expect(response.body == bodies[type])
+        }
+        try stack.restartImgforge()
+    }
+}
+
+@Suite(.serviceStack(cached.merging(["IMGFORGE_SECRET": "open-sesame"]) { _, new in new }))
+struct CacheBearerTests {
+    @Test func theSecretIsCheckedOnHits() throws {
+        let stack = try currentStack()
+        try stack.writeLocal("photo.jpg", try TestImage.quadrants(width: 100, height: 100, suffix: ".jpg"))
+        let url = try signed("/w:50/plain/local:///photo.jpg")
+        let authorised = ["Authorization": "Bearer open-sesame"]
+        #expect(try stack.get(url, headers: authorised).status == 200)
+        _ = try #require(stack.terminateImgforge())
+        #expect(try stack.get(url).status == 403)
+        #expect(try stack.get(url, headers: ["Authorization": "Bearer guess"]).status == 403)
+        let hit = try stack.get(url, headers: authorised)
+        #expect(hit.status == 200 && hit.header("Content-Type") == "image/jpeg")
+        try stack.restartImgforge()
+    }
+}
+
+@Suite(.serviceStack(cached))
+struct CacheCoalescingTests {
+    @Test func concurrentMissesAreProcessedOnce() throws {
+        let stack = try currentStack()
+        let jpeg = try TestImage.quadrants(width: 600, height: 400, suffix: ".jpg")
+        // The origin is slow enough that all sixteen requests overlap.
+        stack.origin.serve("/slow.jpg", .custom { connection in
+            usleep(300_000)
+            connection.sendHead(status: 200, headers: [("Content-Type", "image/jpeg"), ("Content-Length", "\(jpeg.count)")])
+            connection.send(jpeg)
+        })
+        let url = try signed("/rs:fit:120:120/plain/\(stack.origin.url("/slow.jpg"))")
+        let responses = concurrently(16) { _ in try? stack.get(url) }
+        #expect(responses.count == 16 && responses.allSatisfy { $0?.status == 200 })
+        #expect(Set(responses.map { $0?.body ?? [] }).count == 1, "every answer has the same bytes")
+        let processed = stack.origin.requests.filter { $0 == "/slow.jpg" }.count
+        print("coalescing | one process | 16 concurrent misses | processed \(processed)")
+        #expect(processed == 1)
+    }
+
+    @Test func twoProcessesSharingTheCacheProcessOnce() throws {
+        let secondSocket = "{stack}/second.sock"
+        let stack = try ServiceStack(environment: cached) { config in
+            // nginx balances over both imgforge processes.
+            config.replacingOccurrences(of: "upstream imgforge {\n", with: "upstream imgforge {\n    server unix:SECOND;\n")
+        }
+        defer { stack.stop() }
+        let secondPath = secondSocket.replacingOccurrences(of: "{stack}", with: stack.directory.path)
+        try stack.rewriteNginxUpstream(second: secondPath)
+        var environment = stack.environment
+        environment["IMGFORGE_BIND"] = "unix:\(secondPath)"
+        let second = try ServiceStack.launch(try ServiceStack.imgforgeBinary(), ["serve"], environment: environment,
+                                             log: stack.directory.appendingPathComponent("second.log"))
+        defer { ServiceStack.stop(second) }
+        let deadline = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: secondPath) && Date() < deadline { usleep(20_000) }
+
+        let jpeg = try TestImage.quadrants(width: 600, height: 400, suffix: ".jpg")
+        stack.origin.serve("/shared.jpg", .custom { connection in
+            usleep(300_000)
+            connection.sendHead(status: 200, headers: [("Content-Type", "image/jpeg"), ("Content-Length", "\(jpeg.count)")])
+            connection.send(jpeg)
+        })
+        let url = try signed("/rs:fit:130:130/plain/\(stack.origin.url("/shared.jpg"))")
+        let responses = concurrently(16) { _ in try? stack.get(url) }
+        #expect(responses.count == 16 && responses.allSatisfy { $0?.status == 200 })
+        let processed = stack.origin.requests.filter { $0 == "/shared.jpg" }.count
+        let secondLog = (try? String(contentsOf: stack.directory.appendingPathComponent("second.log"), encoding: .utf8)) ?? ""
+        print("coalescing | two processes | 16 concurrent misses | processed \(processed)")
+        #expect(secondLog.contains("rs:fit:130:130"), "the second process took part")
+        #expect(stack.imgforgeLog.contains("rs:fit:130:130"), "the first process took part")
+        #expect(processed == 1)
+    }
+}
+
+@Suite(.serviceStack(cached.merging(["IMGFORGE_CACHE_DISK_CAPACITY": "5"]) { _, new in new }))
+struct CachePruneTests {
+    @Test func pruningKeepsTheCacheWithinItsCapacity() throws {
+        let stack = try currentStack()
+        try stack.writeLocal("photo.jpg", try TestImage.quadrants(width: 200, height: 200, suffix: ".jpg"))
+        var urls: [String] = []
+        for width in 10..<18 {
+            let url = try signed("/w:\(width)/plain/local:///photo.jpg")
+            urls.append(url)
+            #expect(try stack.get(url).status == 200)
+            usleep(20_000)
+        }
+        let root = stack.directory.path + "/cache/current"
+        #expect(cacheFiles(root).count == 8)
+        let output = try run(try ServiceStack.imgforgeBinary().path, ["cache", "prune"], environment: stack.environment)
+        #expect(output.contains("kept 5 entries") && output.contains("removed 3"), "\(output)")
+        let remaining = cacheFiles(root)
+        #expect(remaining.count == 5)
+        // The oldest went first.
+        for url in urls.prefix(3) {
+            #expect(!remaining.contains { $0.contains(String(url.dropFirst().prefix(22))) })
+        }
+    }
+}
+
+/// kill -9 during writes under load, round after round: no file in the cache fails to decode,
+/// nothing partial is served, and what a crash leaves in tmp/ is removed at the next start.
+@Suite(.serviceStack(cached.merging(["IMGFORGE_WORKERS": "4"]) { _, new in new }))
+struct CacheCrashTests {
+    @Test func killDashNineNeverLeavesPartialFiles() throws {
+        let stack = try currentStack()
+        try stack.writeLocal("big.png", try TestImage.quadrants(width: 1200, height: 900, suffix: ".png"))
+        var served = 0
+        var failedDecodes = 0
+        var crashLeftovers = 0
+        for round in 0..<20 {
+            let answers = ResultsBox<HTTPResponse?>(12)
+            let group = DispatchGroup()
+            for index in 0..<12 {
+                group.enter()
+                Thread {
+                    let url = (try? signed("/rs:fit:\(300 + round * 12 + index):0/q:90/plain/local:///big.png@webp")) ?? ""
+                    answers.set(index, try? HTTPTestClient.get(port: stack.port, url, timeout: 10))
+                    group.leave()
+                }.start()
+            }
+            usleep(UInt32(30_000 + (round % 5) * 30_000))
+            stack.killImgforge()
+            group.wait()
+            crashLeftovers += ((try? FileManager.default.contentsOfDirectory(atPath: stack.directory.path + "/cache/tmp")) ?? []).count
+            for case let response? in answers.values where response.status == 200 {
+                served += 1
+                if (try? TestImage(decoding: response.body)) == nil { failedDecodes += 1 }
+            }
+            try stack.restartImgforge()
+        }
+        let files = cacheFiles(stack.directory.path + "/cache/current")
+        let corrupt = files.filter { path in
+            guard let data = FileManager.default.contents(atPath: path) else { return true }
+            return (try? TestImage(decoding: [UInt8](data))) == nil
+        }
+        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: stack.directory.path + "/cache/tmp")) ?? []
+        print("kill -9 | rounds 20 | answers served \(served) | undecodable answers \(failedDecodes) | files checked \(files.count) | corrupt \(corrupt.count) | temporary files left by the kills \(crashLeftovers) | tmp leftovers after restart \(leftovers.count)")
+        #expect(failedDecodes == 0)
+        #expect(corrupt.isEmpty, "\(corrupt)")
+        #expect(!files.isEmpty)
+        #expect(leftovers.isEmpty, "temporary files of dead processes are removed at start: \(leftovers)")
+    }
+}
