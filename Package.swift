@@ -52,6 +52,7 @@ let package = Package(
         ),
 
         .testTarget(name: "ImgForgeCoreTests", dependencies: ["ImgForgeCore"]),
+        .testTarget(name: "ImgForgeCacheTests", dependencies: ["ImgForgeCache"]),
         .testTarget(name: "ImgForgeFetchTests", dependencies: ["ImgForgeFetch", "ImgForgeCore"]),
         .testTarget(name: "ImgForgeProcessingTests", dependencies: ["ImgForgeProcessing", "ImgForgeCore"]),
         .testTarget(

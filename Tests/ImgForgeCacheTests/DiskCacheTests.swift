@@ -1,0 +1,122 @@
+import Foundation
+@testable import ImgForgeCache
+import Testing
+
+struct DiskCacheTests {
+    private let signature = "oKfUtW34Dvo2BGQehJFR4Nr0_rIjOtdtzJ3QFsUcXH8"
+
+    private func scratch() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("imgforge-cache-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    private func cache(_ root: String, fingerprint: String = "aaaaaaaaaaaa", capacity: CacheCapacity? = nil) throws -> DiskCache {
+        try DiskCache(tiers: [CacheTier(kind: .disk, root: root, capacity: capacity)], fingerprint: fingerprint, extensions: ["jpg", "png"])
+    }
+
+    @Test func keysAreSafeFileNames() {
+        #expect(CacheKey(signature: signature, variant: "")?.path(extension: "jpg") == "oK/\(signature).jpg")
+        #expect(CacheKey(signature: signature, variant: "a")?.path(extension: "avif") == "oK/\(signature)-a.avif")
+        #expect(CacheKey(signature: "short", variant: "") == nil, "too short to be unique")
+        #expect(CacheKey(signature: "../../../../etc/passwd/xxxxxxxxxxxx", variant: "") == nil)
+        #expect(CacheKey(signature: signature, variant: "x") == nil)
+        #expect(CacheKey(digest: "0123456789abcdef0123", variant: "w")?.path(extension: "webp") == "u/01/0123456789abcdef0123-w.webp")
+    }
+
+    @Test func storeThenLookUp() throws {
+        let root = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let cache = try cache(root)
+        let key = try #require(CacheKey(signature: signature, variant: ""))
+        #expect(cache.lookup(key) == nil)
+        let file = try cache.store([1, 2, 3], key: key, extension: "png")
+        #expect(file.internalURI == "/_imgforge_cache/disk/oK/\(signature).png")
+        #expect(cache.lookup(key) == file)
+        #expect(FileManager.default.contents(atPath: "\(root)/current/oK/\(signature).png") == Data([1, 2, 3]))
+        let attributes = try FileManager.default.attributesOfItem(atPath: "\(root)/current/oK/\(signature).png")
+        #expect((attributes[.posixPermissions] as? Int) == 0o644, "readable by nginx, writable by imgforge only")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(root)/tmp").isEmpty)
+    }
+
+    @Test func newSettingsSwitchTheCurrentDirectoryAndPruneRemovesTheOld() throws {
+        let root = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let key = try #require(CacheKey(signature: signature, variant: ""))
+        try cache(root, fingerprint: "aaaaaaaaaaaa").store([1], key: key, extension: "jpg")
+        let changed = try cache(root, fingerprint: "bbbbbbbbbbbb")
+        #expect(changed.lookup(key) == nil, "entries of other settings are never found")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "\(root)/current") == "bbbbbbbbbbbb")
+        #expect(changed.prune().staleSettings == 1)
+        #expect(!FileManager.default.fileExists(atPath: "\(root)/aaaaaaaaaaaa"))
+    }
+
+    @Test func abandonedTemporaryFilesAreRemovedAtStart() throws {
+        let root = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: "\(root)/tmp", withIntermediateDirectories: true)
+        // A process id that does not exist stands for a crashed writer; pid 1 for a live one.
+        _ = FileManager.default.createFile(atPath: "\(root)/tmp/999999999-dead", contents: Data([0xFF, 0xD8]))
+        _ = FileManager.default.createFile(atPath: "\(root)/tmp/1-alive", contents: Data([0xFF]))
+        _ = try cache(root)
+        let left = try FileManager.default.contentsOfDirectory(atPath: "\(root)/tmp")
+        #expect(!left.contains("999999999-dead"))
+        #expect(left.contains("1-alive"), "a running process's file being written is left alone")
+    }
+
+    @Test func pruneByEntriesAndBytesKeepsTheMostRecent() throws {
+        let root = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let byCount = try cache(root, capacity: .entries(2))
+        var keys: [CacheKey] = []
+        for index in 0..<4 {
+            let key = try #require(CacheKey(digest: String(repeating: "\(index)", count: 20), variant: ""))
+            try byCount.store([UInt8](repeating: 1, count: 100), key: key, extension: "jpg")
+            // Make the use times distinct and ordered.
+            let path = "\(root)/current/\(key.path(extension: "jpg"))"
+            let when = Date().addingTimeInterval(Double(index - 10))
+            try FileManager.default.setAttributes([.modificationDate: when], ofItemAtPath: path)
+            var times = [timespec(tv_sec: Int(when.timeIntervalSince1970), tv_nsec: 0), timespec(tv_sec: Int(when.timeIntervalSince1970), tv_nsec: 0)]
+            utimensat(AT_FDCWD, path, &times, 0)
+            keys.append(key)
+        }
+        let report = byCount.prune()
+        #expect(report.kept == 2 && report.removed == 2)
+        #expect(byCount.lookup(keys[0]) == nil && byCount.lookup(keys[1]) == nil)
+        #expect(byCount.lookup(keys[2]) != nil && byCount.lookup(keys[3]) != nil)
+        let bySize = try cache(root, capacity: .bytes(150))
+        #expect(bySize.prune().kept == 1)
+        #expect(bySize.lookup(keys[3]) != nil)
+    }
+
+    @Test func theLockIsSharedBetweenThreads() throws {
+        let root = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let cache = try cache(root)
+        let key = try #require(CacheKey(signature: signature, variant: ""))
+        let inside = Counter()
+        let group = DispatchGroup()
+        for _ in 0..<8 {
+            group.enter()
+            Thread {
+                _ = try? cache.withLock(key, timeout: 10) {
+                    inside.enter()
+                    usleep(20_000)
+                    inside.leave()
+                }
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        #expect(inside.maximum == 1, "one holder at a time")
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = 0
+    private(set) var maximum = 0
+
+    func enter() { lock.withLock { current += 1; maximum = max(maximum, current) } }
+    func leave() { lock.withLock { current -= 1 } }
+}
