@@ -73,7 +73,7 @@ public struct NginxConfig {
             "",
             "    location = /status {",
             "        include \(fastcgiParams);",
-            "        fastcgi_param REQUEST_ID $request_id;",
+            "        fastcgi_param REQUEST_ID \(Self.requestID);",
             "        fastcgi_pass imgforge;",
             "    }",
             "",
@@ -88,13 +88,13 @@ public struct NginxConfig {
         // Only on successful answers: errors must not be cached for long.
         let imageHeaders = [
             "        add_header Cache-Control \"public, max-age=\(ttl)\";",
-            "        add_header X-Request-ID $request_id;",
+            "        add_header X-Request-ID \(Self.requestID);",
         ] + (negotiates ? ["        add_header Vary Accept;"] : [])
 
         if tiers.isEmpty {
             lines += ["    location / {"] + secretCheck + [
                 "        include \(fastcgiParams);",
-                "        fastcgi_param REQUEST_ID $request_id;",
+                "        fastcgi_param REQUEST_ID \(Self.requestID);",
             ] + rateLimit + [
                 "        fastcgi_pass imgforge;",
                 "    }",
@@ -116,7 +116,7 @@ public struct NginxConfig {
                 "    # Misses: imgforge processes, writes the file, and hands the request back here.",
                 "    location @imgforge {",
                 "        include \(fastcgiParams);",
-                "        fastcgi_param REQUEST_ID $request_id;",
+                "        fastcgi_param REQUEST_ID \(Self.requestID);",
                 "        fastcgi_param IMGFORGE_VARIANT $imgforge_variant;",
             ] + rateLimit + [
                 "        fastcgi_pass imgforge;",
@@ -136,6 +136,10 @@ public struct NginxConfig {
         lines += ["}", ""]
         return lines.joined(separator: "\n")
     }
+
+    /// The request id of nginx's answers and imgforge's logs: unique per nginx instance, and far
+    /// cheaper than `$request_id`, whose random bytes cost about 7% of hit throughput here.
+    static let requestID = "$pid-$connection-$connection_requests"
 
     private var upstream: String {
         switch configuration.server.bind {
