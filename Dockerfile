@@ -14,6 +14,12 @@ COPY Sources ./Sources
 COPY Tests ./Tests
 RUN swift build -c release --product imgforge --static-swift-stdlib \
  && install -m 0755 .build/release/imgforge /usr/local/bin/imgforge
+# nginx's side of the pair, rendered from the same settings the imgforge container runs with.
+# Render it again (and mount it over /etc/nginx/conf.d/imgforge.conf) when those change,
+# e.g. to add IMGFORGE_SECRET, which should not be baked into an image.
+RUN IMGFORGE_BIND=unix:/run/imgforge/imgforge.sock IMGFORGE_CACHE_TYPE=disk \
+    IMGFORGE_CACHE_DISK_PATH=/var/cache/imgforge \
+    imgforge nginx-config --listen 80 > /imgforge-nginx.conf
 
 # nginx from Debian's package, workers as www-data (gid 33).
 FROM debian:bookworm-slim AS nginx
@@ -22,10 +28,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* /etc/nginx/sites-enabled/default \
  && useradd --system --uid 10001 --gid www-data --no-create-home imgforge \
  && install -d -o imgforge -g www-data -m 0750 /run/imgforge /var/cache/imgforge
-COPY nginx/imgforge.conf.template /tmp/imgforge.conf.template
-RUN sed -e 's|{{LISTEN}}|80|g' -e 's|{{UPSTREAM}}|unix:/run/imgforge/imgforge.sock|g' \
-      /tmp/imgforge.conf.template > /etc/nginx/conf.d/imgforge.conf \
- && rm /tmp/imgforge.conf.template \
+COPY --from=build /imgforge-nginx.conf /etc/nginx/conf.d/imgforge.conf
+RUN sed -i 's/^worker_processes.*/&\npcre_jit on;/' /etc/nginx/nginx.conf \
  && nginx -t
 EXPOSE 80
 CMD ["nginx", "-g", "daemon off;"]
@@ -40,7 +44,9 @@ RUN apt-get update \
  && install -d -o imgforge -g www-data -m 0750 /run/imgforge /var/cache/imgforge
 COPY --from=build /usr/local/bin/imgforge /usr/local/bin/imgforge
 USER imgforge:www-data
-ENV IMGFORGE_BIND=unix:/run/imgforge/imgforge.sock
+ENV IMGFORGE_BIND=unix:/run/imgforge/imgforge.sock \
+    IMGFORGE_CACHE_TYPE=disk \
+    IMGFORGE_CACHE_DISK_PATH=/var/cache/imgforge
 VOLUME ["/run/imgforge", "/var/cache/imgforge"]
 ENTRYPOINT ["/usr/local/bin/imgforge"]
 CMD ["serve"]
