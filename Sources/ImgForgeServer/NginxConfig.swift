@@ -80,8 +80,9 @@ public struct NginxConfig {
         ]
         let secretCheck: [String] = configuration.security.secret.map { secret in
             [
+                "        error_page 403 @imgforge_forbidden;",
                 "        if ($http_authorization != \"Bearer \(Self.escape(secret))\") {",
-                "            return 403 \"forbidden: missing or wrong Authorization bearer secret\\n\";",
+                "            return 403;",
                 "        }",
             ]
         } ?? []
@@ -133,6 +134,12 @@ public struct NginxConfig {
                 ]
             }
         }
+        if configuration.security.secret != nil {
+            lines += Self.textAnswer("@imgforge_forbidden", 403, "forbidden: missing or wrong Authorization bearer secret")
+        }
+        if configuration.server.rateLimitPerMinute > 0 {
+            lines += Self.textAnswer("@imgforge_limited", 429, "too many requests: over the limit of \(configuration.server.rateLimitPerMinute) a minute")
+        }
         lines += ["}", ""]
         return lines.joined(separator: "\n")
     }
@@ -151,7 +158,25 @@ public struct NginxConfig {
     private var rateLimit: [String] {
         guard configuration.server.rateLimitPerMinute > 0 else { return [] }
         let burst = max(1, configuration.server.rateLimitPerMinute / 6)
-        return ["        limit_req zone=imgforge burst=\(burst) nodelay;", "        limit_req_status 429;"]
+        return [
+            "        limit_req zone=imgforge burst=\(burst) nodelay;",
+            "        limit_req_status 429;",
+            "        error_page 429 @imgforge_limited;",
+        ]
+    }
+
+    /// A named location answering like imgforge's own errors: short text, never cached.
+    private static func textAnswer(_ name: String, _ status: Int, _ message: String) -> [String] {
+        [
+            "",
+            "    location \(name) {",
+            "        # Not the type of the URL's extension: this is a text answer.",
+            "        types { }",
+            "        default_type text/plain;",
+            "        add_header Cache-Control no-store always;",
+            "        return \(status) \"\(message)\\n\";",
+            "    }",
+        ]
     }
 
     /// Quotes inside an nginx string.

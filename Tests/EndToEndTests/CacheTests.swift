@@ -161,7 +161,9 @@ struct CacheBearerTests {
         let authorised = ["Authorization": "Bearer open-sesame"]
         #expect(try stack.get(url, headers: authorised).status == 200)
         _ = try #require(stack.terminateImgforge())
-        #expect(try stack.get(url).status == 403)
+        let refused = try stack.get(url)
+        #expect(refused.status == 403 && refused.text.contains("bearer secret"))
+        #expect(refused.header("Content-Type")?.hasPrefix("text/plain") == true && refused.header("Cache-Control") == "no-store")
         #expect(try stack.get(url, headers: ["Authorization": "Bearer guess"]).status == 403)
         let hit = try stack.get(url, headers: authorised)
         #expect(hit.status == 200 && hit.header("Content-Type") == "image/jpeg")
@@ -291,5 +293,29 @@ struct CacheCrashTests {
         #expect(corrupt.isEmpty, "\(corrupt)")
         #expect(!files.isEmpty)
         #expect(leftovers.isEmpty, "temporary files of dead processes are removed at start: \(leftovers)")
+    }
+}
+
+/// `IMGFORGE_RATE_LIMIT_PER_MINUTE` limits what reaches imgforge; hits stay unlimited.
+@Suite(.serviceStack(cached.merging(["IMGFORGE_RATE_LIMIT_PER_MINUTE": "60"]) { _, new in new }))
+struct RateLimitTests {
+    @Test func missesAreLimitedHitsAreNot() throws {
+        let stack = try currentStack()
+        try stack.writeLocal("photo.jpg", try TestImage.quadrants(width: 100, height: 100, suffix: ".jpg"))
+        let cachedURL = try signed("/w:40/plain/local:///photo.jpg")
+        #expect(try stack.get(cachedURL).status == 200)
+        var statuses: [Int: Int] = [:]
+        for width in 41..<71 {
+            let response = try stack.get(try signed("/w:\(width)/plain/local:///photo.jpg"))
+            statuses[response.status, default: 0] += 1
+            if response.status == 429 {
+                #expect(response.header("Cache-Control") == "no-store" && response.text.contains("too many requests"))
+                #expect(response.header("Content-Type")?.hasPrefix("text/plain") == true)
+            }
+        }
+        print("rate limit | 30 quick misses at 60/min | \(statuses)")
+        #expect(statuses[429, default: 0] > 0 && statuses[200, default: 0] > 0)
+        let hits = try (0..<30).map { _ in try stack.get(cachedURL).status }
+        #expect(hits.allSatisfy { $0 == 200 }, "hits never reach the limit")
     }
 }
