@@ -171,17 +171,21 @@ struct CacheBearerTests {
     }
 }
 
+/// A JPEG that the origin takes 300 ms to start sending, so that concurrent requests overlap.
+private func serveSlowly(_ origin: TestOrigin, _ path: String) throws {
+    let jpeg = try TestImage.quadrants(width: 600, height: 400, suffix: ".jpg")
+    origin.serve(path, .custom { connection in
+        usleep(300_000)
+        connection.sendHead(status: 200, headers: [("Content-Type", "image/jpeg"), ("Content-Length", "\(jpeg.count)")])
+        connection.send(jpeg)
+    })
+}
+
 @Suite(.serviceStack(cached))
 struct CacheCoalescingTests {
     @Test func concurrentMissesAreProcessedOnce() throws {
         let stack = try currentStack()
-        let jpeg = try TestImage.quadrants(width: 600, height: 400, suffix: ".jpg")
-        // The origin is slow enough that all sixteen requests overlap.
-        stack.origin.serve("/slow.jpg", .custom { connection in
-            usleep(300_000)
-            connection.sendHead(status: 200, headers: [("Content-Type", "image/jpeg"), ("Content-Length", "\(jpeg.count)")])
-            connection.send(jpeg)
-        })
+        try serveSlowly(stack.origin, "/slow.jpg")
         let url = try signed("/rs:fit:120:120/plain/\(stack.origin.url("/slow.jpg"))")
         let responses = concurrently(16) { _ in try? stack.get(url) }
         #expect(responses.count == 16 && responses.allSatisfy { $0?.status == 200 })
@@ -208,12 +212,7 @@ struct CacheCoalescingTests {
         let deadline = Date().addingTimeInterval(10)
         while !FileManager.default.fileExists(atPath: secondPath) && Date() < deadline { usleep(20_000) }
 
-        let jpeg = try TestImage.quadrants(width: 600, height: 400, suffix: ".jpg")
-        stack.origin.serve("/shared.jpg", .custom { connection in
-            usleep(300_000)
-            connection.sendHead(status: 200, headers: [("Content-Type", "image/jpeg"), ("Content-Length", "\(jpeg.count)")])
-            connection.send(jpeg)
-        })
+        try serveSlowly(stack.origin, "/shared.jpg")
         let url = try signed("/rs:fit:130:130/plain/\(stack.origin.url("/shared.jpg"))")
         let responses = concurrently(16) { _ in try? stack.get(url) }
         #expect(responses.count == 16 && responses.allSatisfy { $0?.status == 200 })
