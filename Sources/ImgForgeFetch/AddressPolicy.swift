@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which network addresses a source may be fetched from: the SSRF guard.
 ///
 /// Checked on the address libcurl is about to connect to (after DNS, on every
@@ -90,7 +92,11 @@ public enum IPAddress: Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .v4(let a, let b, let c, let d): "\(a).\(b).\(c).\(d)"
         case .v6(let bytes):
-            stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }.joined(separator: ":")
+            // The usual compressed form (::1, ::ffff:127.0.0.1).
+            bytes.withUnsafeBytes { raw in
+                var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+                return inet_ntop(AF_INET6, raw.baseAddress, &text, socklen_t(text.count)).map { String(cString: $0) } ?? "?"
+            }
         }
     }
 }

@@ -22,7 +22,8 @@ struct SourceFetchTests {
 
     private func expect(_ path: String, status: Int, within seconds: Double, mentioning words: [String] = [], _ comment: String) throws {
         let (response, elapsed) = try fetch(path)
-        print(String(format: "origin behaviour | %@ | %d | %.2f s | %@", comment, response.status, elapsed, response.text.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let body = response.status == 200 ? "(\(response.header("Content-Type") ?? "?") image)" : response.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        print(String(format: "origin behaviour | %@ | %d | %.2f s | %@", comment, response.status, elapsed, body))
         #expect(response.status == status, "\(comment): \(response.status) \(response.text)")
         #expect(elapsed < seconds, "\(comment) took \(elapsed) s")
         for word in words { #expect(response.text.contains(word), "\(comment): \(response.text)") }

@@ -37,6 +37,13 @@ struct AddressPolicyTests {
         #expect(AddressPolicy.classify(v6(address)) == kind, "\(address)")
     }
 
+    @Test func addressesPrintInTheirUsualForm() {
+        #expect(IPAddress.v4(169, 254, 169, 254).description == "169.254.169.254")
+        #expect(v6("::1").description == "::1")
+        #expect(v6("::ffff:7f00:1").description == "::ffff:127.0.0.1")
+        #expect(v6("fe80::1").description == "fe80::1")
+    }
+
     @Test func switches() {
         let strict = AddressPolicy()
         #expect(strict.refusal(.v4(127, 0, 0, 1)) == .loopback)
