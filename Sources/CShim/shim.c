@@ -13,15 +13,6 @@ VipsImage *imgforge_vips_load_buffer(const void *buf, size_t len, int sequential
     return vips_image_new_from_buffer(buf, len, "", NULL);
 }
 
-int imgforge_vips_thumbnail_buffer(const void *buf, size_t len, VipsImage **out,
-                                   int width, int height, int size, int no_rotate) {
-    return vips_thumbnail_buffer((void *)buf, len, out, width,
-                                 "height", height,
-                                 "size", (VipsSize)size,
-                                 "no_rotate", no_rotate,
-                                 NULL);
-}
-
 int imgforge_vips_write_buffer(VipsImage *in, const char *suffix, void **buf, size_t *len) {
     return vips_image_write_to_buffer(in, suffix, buf, len, NULL);
 }
@@ -66,20 +57,12 @@ int imgforge_vips_embed(VipsImage *in, VipsImage **out, int x, int y, int width,
     return result;
 }
 
-int imgforge_vips_replicate(VipsImage *in, VipsImage **out, int across, int down) {
-    return vips_replicate(in, out, across, down, NULL);
-}
-
 int imgforge_vips_rot(VipsImage *in, VipsImage **out, int angle) {
     return vips_rot(in, out, (VipsAngle)angle, NULL);
 }
 
 int imgforge_vips_flip(VipsImage *in, VipsImage **out, int direction) {
     return vips_flip(in, out, (VipsDirection)direction, NULL);
-}
-
-int imgforge_vips_autorot(VipsImage *in, VipsImage **out) {
-    return vips_autorot(in, out, NULL);
 }
 
 int imgforge_vips_flatten(VipsImage *in, VipsImage **out, const double *background, int n) {
@@ -123,24 +106,8 @@ int imgforge_vips_sharpen(VipsImage *in, VipsImage **out, double sigma) {
     return vips_sharpen(in, out, "sigma", sigma, NULL);
 }
 
-int imgforge_vips_linear(VipsImage *in, VipsImage **out, const double *a, const double *b, int n) {
-    return vips_linear(in, out, a, b, n, NULL);
-}
-
 int imgforge_vips_addalpha(VipsImage *in, VipsImage **out) {
     return vips_addalpha(in, out, NULL);
-}
-
-int imgforge_vips_extract_band(VipsImage *in, VipsImage **out, int band, int n) {
-    return vips_extract_band(in, out, band, "n", n, NULL);
-}
-
-int imgforge_vips_bandjoin2(VipsImage *a, VipsImage *b, VipsImage **out) {
-    return vips_bandjoin2(a, b, out, NULL);
-}
-
-int imgforge_vips_composite_over(VipsImage *base, VipsImage *overlay, VipsImage **out, int x, int y) {
-    return vips_composite2(base, overlay, out, VIPS_BLEND_MODE_OVER, "x", x, "y", y, NULL);
 }
 
 int imgforge_vips_copy(VipsImage *in, VipsImage **out) {
@@ -165,10 +132,6 @@ CURLcode imgforge_curl_setopt_str(CURL *curl, CURLoption option, const char *val
 
 CURLcode imgforge_curl_setopt_write(CURL *curl, size_t (*callback)(char *, size_t, size_t, void *)) {
     return curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, callback);
-}
-
-CURLcode imgforge_curl_setopt_header(CURL *curl, size_t (*callback)(char *, size_t, size_t, void *)) {
-    return curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, callback);
 }
 
 CURLcode imgforge_curl_setopt_opensocket(CURL *curl, curl_opensocket_callback callback) {

@@ -4,8 +4,6 @@ import CVips
 /// through the module map, so they are spelled out from vips/image.h.)
 extension VipsInterpretation {
     static let bw = VipsInterpretation(rawValue: 1)
-    static let cmyk = VipsInterpretation(rawValue: 15)
-    static let lch = VipsInterpretation(rawValue: 19)
     static let srgb = VipsInterpretation(rawValue: 22)
     static let rgb16 = VipsInterpretation(rawValue: 25)
     static let grey16 = VipsInterpretation(rawValue: 26)

@@ -25,10 +25,6 @@ public enum Vips {
         }
     }
 
-    public static var version: String {
-        String(cString: vips_version_string())
-    }
-
     static func clearError() {
         vips_error_clear()
     }

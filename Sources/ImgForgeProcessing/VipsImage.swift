@@ -99,20 +99,12 @@ public final class VipsImage {
         }
     }
 
-    func replicate(across: Int, down: Int) throws -> VipsImage {
-        try make("replicate") { imgforge_vips_replicate(pointer, $0, Int32(across), Int32(down)) }
-    }
-
     func rotate(_ angle: VipsAngle) throws -> VipsImage {
         try make("rotate") { imgforge_vips_rot(pointer, $0, Int32(angle.rawValue)) }
     }
 
     func flip(_ direction: VipsDirection) throws -> VipsImage {
         try make("flip") { imgforge_vips_flip(pointer, $0, Int32(direction.rawValue)) }
-    }
-
-    func autoRotate() throws -> VipsImage {
-        try make("auto-rotate") { imgforge_vips_autorot(pointer, $0) }
     }
 
     func flatten(background: [Double]) throws -> VipsImage {
@@ -161,32 +153,8 @@ public final class VipsImage {
         try make("sharpen") { imgforge_vips_sharpen(pointer, $0, sigma) }
     }
 
-    /// `out = a * in + b`, per band when the arrays have one value per band.
-    func linear(_ a: [Double], _ b: [Double]) throws -> VipsImage {
-        precondition(a.count == b.count)
-        return try make("linear") { output in
-            a.withUnsafeBufferPointer { a in
-                b.withUnsafeBufferPointer { b in
-                    imgforge_vips_linear(pointer, output, a.baseAddress, b.baseAddress, Int32(a.count))
-                }
-            }
-        }
-    }
-
     func addAlpha() throws -> VipsImage {
         try make("add alpha") { imgforge_vips_addalpha(pointer, $0) }
-    }
-
-    func extractBands(_ first: Int, count: Int) throws -> VipsImage {
-        try make("extract band") { imgforge_vips_extract_band(pointer, $0, Int32(first), Int32(count)) }
-    }
-
-    func joinBands(_ other: VipsImage) throws -> VipsImage {
-        try make("band join") { imgforge_vips_bandjoin2(pointer, other.pointer, $0) }
-    }
-
-    func compositeOver(_ overlay: VipsImage, x: Int, y: Int) throws -> VipsImage {
-        try make("composite") { imgforge_vips_composite_over(pointer, overlay.pointer, $0, Int32(x), Int32(y)) }
     }
 
     /// A new image sharing pixels, with its own metadata that may be changed.

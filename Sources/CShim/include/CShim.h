@@ -9,8 +9,6 @@
 // libvips
 int imgforge_vips_init(const char *argv0);
 VipsImage *imgforge_vips_load_buffer(const void *buf, size_t len, int sequential);
-int imgforge_vips_thumbnail_buffer(const void *buf, size_t len, VipsImage **out,
-                                   int width, int height, int size, int no_rotate);
 int imgforge_vips_write_buffer(VipsImage *in, const char *suffix, void **buf, size_t *len);
 int imgforge_vips_write_memory_rgb(VipsImage *in, void **buf, size_t *len);
 
@@ -20,10 +18,8 @@ int imgforge_vips_extract_area(VipsImage *in, VipsImage **out, int left, int top
 int imgforge_vips_smartcrop(VipsImage *in, VipsImage **out, int width, int height);
 int imgforge_vips_embed(VipsImage *in, VipsImage **out, int x, int y, int width, int height,
                         const double *background, int n);
-int imgforge_vips_replicate(VipsImage *in, VipsImage **out, int across, int down);
 int imgforge_vips_rot(VipsImage *in, VipsImage **out, int angle);
 int imgforge_vips_flip(VipsImage *in, VipsImage **out, int direction);
-int imgforge_vips_autorot(VipsImage *in, VipsImage **out);
 int imgforge_vips_flatten(VipsImage *in, VipsImage **out, const double *background, int n);
 int imgforge_vips_colourspace(VipsImage *in, VipsImage **out, int space);
 int imgforge_vips_icc_to_srgb(VipsImage *in, VipsImage **out);
@@ -33,11 +29,7 @@ int imgforge_vips_find_trim(VipsImage *in, int *left, int *top, int *width, int 
 int imgforge_vips_getpoint(VipsImage *in, double **vector, int *n, int x, int y);
 int imgforge_vips_gaussblur(VipsImage *in, VipsImage **out, double sigma);
 int imgforge_vips_sharpen(VipsImage *in, VipsImage **out, double sigma);
-int imgforge_vips_linear(VipsImage *in, VipsImage **out, const double *a, const double *b, int n);
 int imgforge_vips_addalpha(VipsImage *in, VipsImage **out);
-int imgforge_vips_extract_band(VipsImage *in, VipsImage **out, int band, int n);
-int imgforge_vips_bandjoin2(VipsImage *a, VipsImage *b, VipsImage **out);
-int imgforge_vips_composite_over(VipsImage *base, VipsImage *overlay, VipsImage **out, int x, int y);
 int imgforge_vips_copy(VipsImage *in, VipsImage **out);
 
 // libcurl
@@ -46,13 +38,11 @@ CURLcode imgforge_curl_setopt_off(CURL *curl, CURLoption option, curl_off_t valu
 CURLcode imgforge_curl_setopt_ptr(CURL *curl, CURLoption option, void *value);
 CURLcode imgforge_curl_setopt_str(CURL *curl, CURLoption option, const char *value);
 CURLcode imgforge_curl_setopt_write(CURL *curl, size_t (*callback)(char *, size_t, size_t, void *));
-CURLcode imgforge_curl_setopt_header(CURL *curl, size_t (*callback)(char *, size_t, size_t, void *));
 CURLcode imgforge_curl_setopt_opensocket(CURL *curl, curl_opensocket_callback callback);
 CURLcode imgforge_curl_getinfo_string(CURL *curl, CURLINFO info, char **value);
 /// The IP address libcurl is about to connect to, as bytes (4 or 16); 0 when not IP.
 int imgforge_curl_sockaddr_bytes(const struct curl_sockaddr *address, unsigned char *out);
 curl_socket_t imgforge_curl_open_socket(const struct curl_sockaddr *address);
 CURLcode imgforge_curl_getinfo_long(CURL *curl, CURLINFO info, long *value);
-CURLcode imgforge_curl_getinfo_double(CURL *curl, CURLINFO info, double *value);
 
 #endif
