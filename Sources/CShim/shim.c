@@ -163,7 +163,3 @@ curl_socket_t imgforge_curl_open_socket(const struct curl_sockaddr *address) {
 CURLcode imgforge_curl_getinfo_long(CURL *curl, CURLINFO info, long *value) {
     return curl_easy_getinfo(curl, info, value);
 }
-
-CURLcode imgforge_curl_getinfo_double(CURL *curl, CURLINFO info, double *value) {
-    return curl_easy_getinfo(curl, info, value);
-}
