@@ -318,3 +318,26 @@ struct RateLimitTests {
         #expect(hits.allSatisfy { $0 == 200 }, "hits never reach the limit")
     }
 }
+
+/// `hybrid`: every result goes to RAM and to disk; nginx tries RAM first, then disk.
+@Suite(.serviceStack(cached.merging([
+    "IMGFORGE_CACHE_TYPE": "hybrid", "IMGFORGE_CACHE_MEMORY_PATH": "{stack}/ram", "IMGFORGE_CACHE_DISK_PATH": "{stack}/disk",
+]) { _, new in new }))
+struct HybridCacheTests {
+    @Test func ramFirstThenDisk() throws {
+        let stack = try currentStack()
+        try stack.writeLocal("photo.jpg", try TestImage.quadrants(width: 200, height: 200, suffix: ".jpg"))
+        let url = try signed("/w:60/plain/local:///photo.jpg")
+        let miss = try stack.get(url)
+        #expect(miss.status == 200)
+        let ram = cacheFiles(stack.directory.path + "/ram/current")
+        let disk = cacheFiles(stack.directory.path + "/disk/current")
+        #expect(ram.count == 1 && disk.count == 1, "written to both tiers")
+        _ = try #require(stack.terminateImgforge())
+        #expect(try stack.get(url).body == miss.body, "from RAM")
+        try FileManager.default.removeItem(atPath: ram[0])
+        let fromDisk = try stack.get(url)
+        #expect(fromDisk.status == 200 && fromDisk.body == miss.body, "from disk once RAM lost it")
+        try stack.restartImgforge()
+    }
+}

@@ -210,6 +210,30 @@ struct PipelineTests {
         #expect(formatQuality < unbounded)
     }
 
+    @Test func encoderSwitchesReachTheEncoders() throws {
+        // Progressive JPEG has a SOF2 marker, baseline SOF0.
+        let baseline = try fetch("rs:fit:200:0@jpg").0.body
+        let progressive = try fetch("rs:fit:200:0/jpgo:1@jpg").0.body
+        #expect(baseline.firstRange(of: [0xFF, 0xC0]) != nil && baseline.firstRange(of: [0xFF, 0xC2]) == nil)
+        #expect(progressive.firstRange(of: [0xFF, 0xC2]) != nil)
+        // PNG's interlace method is the last byte of IHDR (offset 28).
+        #expect(try fetch("rs:fit:200:0@png").0.body[28] == 0)
+        #expect(try fetch("rs:fit:200:0/pngo:1@png").0.body[28] == 1)
+        // Lossless WebP is a VP8L bitstream, lossy a VP8 one.
+        #expect(try fetch("rs:fit:200:0/webpo:lossless@webp").0.body.firstRange(of: Array("VP8L".utf8)) != nil)
+        #expect(try fetch("rs:fit:200:0@webp").0.body.firstRange(of: Array("VP8L".utf8)) == nil)
+    }
+
+    @Test func resizingAlgorithmsDiffer() throws {
+        let nearest = try fetch("rs:fit:333:0/ra:nearest@png")
+        let lanczos = try fetch("rs:fit:333:0@png")
+        #expect((nearest.1.width, nearest.1.height) == (lanczos.1.width, lanczos.1.height))
+        #expect(nearest.0.body != lanczos.0.body)
+        // Nearest neighbour never invents a colour at the seam between red and green.
+        #expect((0..<333).allSatisfy { nearest.1.colourName($0, 10) != "other" })
+        #expect((0..<333).contains { lanczos.1.colourName($0, 10) == "other" })
+    }
+
     @Test func effectsChangePixels() throws {
         let (_, plain) = try fetch("rs:fit:200:0")
         let (_, blurred) = try fetch("rs:fit:200:0/bl:10")
