@@ -7,6 +7,13 @@ int imgforge_vips_init(const char *argv0) {
     return VIPS_INIT(argv0);
 }
 
+// vips/vector.h is not part of vips/vips.h.
+void vips_vector_set_enabled(gboolean enabled);
+
+void imgforge_vips_disable_vector(void) {
+    vips_vector_set_enabled(FALSE);
+}
+
 VipsImage *imgforge_vips_load_buffer(const void *buf, size_t len, int sequential) {
     if (sequential)
         return vips_image_new_from_buffer(buf, len, "", "access", VIPS_ACCESS_SEQUENTIAL, NULL);

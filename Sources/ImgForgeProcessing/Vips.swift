@@ -9,6 +9,9 @@ public enum Vips {
         guard imgforge_vips_init("imgforge") == 0 else { return false }
         // The operation cache only grows memory in a long-running server.
         vips_cache_set_max(0)
+        // liborc's generated SIMD code crashed the process under sustained parallel load (a race when
+        // freeing compiled programs: heap corruption after ~100k requests here). Correctness first.
+        imgforge_vips_disable_vector()
         // ImageMagick, PDF and other loaders not meant for hostile input.
         vips_block_untrusted_set(1)
         // Requests already run in parallel, one per responder thread; libvips' own worker threads

@@ -8,6 +8,7 @@
 
 // libvips
 int imgforge_vips_init(const char *argv0);
+void imgforge_vips_disable_vector(void);
 VipsImage *imgforge_vips_load_buffer(const void *buf, size_t len, int sequential);
 int imgforge_vips_write_buffer(VipsImage *in, const char *suffix, void **buf, size_t *len);
 int imgforge_vips_write_memory_rgb(VipsImage *in, void **buf, size_t *len);
