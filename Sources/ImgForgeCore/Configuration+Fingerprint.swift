@@ -19,9 +19,6 @@ extension Configuration {
             parts.append("preset \(name)=\(options.joined(separator: "/"))")
         }
         let digest = SHA256.hash(data: Array(parts.joined(separator: "\n").utf8))
-        return digest.prefix(6).map { byte in
-            let hex = String(byte, radix: 16)
-            return hex.count == 1 ? "0" + hex : hex
-        }.joined()
+        return Hex.encode(digest.prefix(6))
     }
 }

@@ -114,9 +114,6 @@ import Crypto
 extension ProcessingPath {
     /// A hex digest of the signed part: names cache entries of URLs without a usable signature.
     public var digest: String {
-        SHA256.hash(data: Array(signedPart.utf8)).prefix(20).map { byte in
-            let hex = String(byte, radix: 16)
-            return hex.count == 1 ? "0" + hex : hex
-        }.joined()
+        Hex.encode(SHA256.hash(data: Array(signedPart.utf8)).prefix(20))
     }
 }

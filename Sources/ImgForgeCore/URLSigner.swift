@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 
 /// imgproxy's URL signature: `base64url_nopad(HMAC-SHA256(key, salt ‖ path))`,
 /// optionally truncated to the first `size` bytes of the digest.
@@ -61,6 +62,11 @@ public func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
 }
 
 enum Hex {
+    /// Lower-case hex digits, two per byte.
+    static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        bytes.map { String(format: "%02x", $0) }.joined()
+    }
+
     /// Decodes a hex string; nil on an odd length or a non-hex character.
     static func decode(_ text: String) -> [UInt8]? {
         let digits = Array(text.utf8)

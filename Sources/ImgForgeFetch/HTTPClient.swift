@@ -29,8 +29,7 @@ final class HTTPClient {
         while true {
             if !trusted { try checkAllowed(current) }
             let transfer = Transfer(limit: settings.maxBytes, policy: trusted ? nil : settings.addressPolicy)
-            let remaining = deadline - ContinuousClock.now
-            let milliseconds = max(1, Int(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000))
+            let milliseconds = max(1, Int((deadline - ContinuousClock.now) / .milliseconds(1)))
             let (code, status, location) = perform(current, transfer: transfer, timeoutMilliseconds: milliseconds, headers: headers, awsSigV4: awsSigV4)
             try Self.check(code, transfer: transfer, url: current)
             if (300..<400).contains(status), let location {

@@ -55,9 +55,7 @@ public final class SourceFetcher {
 
     private func report(_ source: ImageSource, _ started: ContinuousClock.Instant, outcome: FetchReport.Outcome) {
         guard let observer else { return }
-        let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        observer(FetchReport(source: source.kind, seconds: seconds, outcome: outcome))
+        observer(FetchReport(source: source.kind, seconds: (ContinuousClock.now - started) / .seconds(1), outcome: outcome))
     }
 }
 

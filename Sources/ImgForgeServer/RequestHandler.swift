@@ -59,10 +59,16 @@ public struct RequestHandler: Sendable {
         }
     }
 
-    private func info(_ path: ProcessingPath, fetcher: SourceFetcher) throws -> Response {
+    /// The signature, then the options, then their expiry: the same for images and `/info`.
+    private func authorizedOptions(_ path: ProcessingPath) throws -> ProcessingOptions {
         try authorizer.checkSignature(path)
         let options = try optionsParser.parse(path)
         try options.checkNotExpired(now: Int(Date().timeIntervalSince1970))
+        return options
+    }
+
+    private func info(_ path: ProcessingPath, fetcher: SourceFetcher) throws -> Response {
+        _ = try authorizedOptions(path)
         let info = try processor.info(try fetcher.fetch(path.source))
         let json = """
             {"width":\(info.width),"height":\(info.height),"format":"\(info.format.rawValue)",\
@@ -77,9 +83,7 @@ public struct RequestHandler: Sendable {
     }
 
     private func image(_ path: ProcessingPath, request: Request, fetcher: SourceFetcher) throws -> Response {
-        try authorizer.checkSignature(path)
-        let options = try optionsParser.parse(path)
-        try options.checkNotExpired(now: Int(Date().timeIntervalSince1970))
+        let options = try authorizedOptions(path)
         guard let cache, let variant = request.variant, Self.isCacheable(options),
               let key = CacheSetup.key(for: path, variant: variant, signatureSize: configuration.security.signer.size)
         else {

@@ -156,8 +156,7 @@ final class ServiceStack: @unchecked Sendable {
         let start = ContinuousClock.now
         imgforge.terminate()
         guard Self.wait(for: imgforge, timeout: timeout) else { return nil }
-        let elapsed = ContinuousClock.now - start
-        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, imgforge.terminationStatus)
+        return ((ContinuousClock.now - start) / .seconds(1), imgforge.terminationStatus)
     }
 
     func stop() {
