@@ -40,10 +40,11 @@ public struct ImageProcessor: Sendable {
 
             let output = OutputFormat.choose(options: options, source: format, accept: accept, settings: settings)
             let orientation = Orientation(exif: header.int("orientation") ?? 1, options: options)
+            let displayed = orientation.displayed(Size(header.width, header.height))
             var image = header
             var context = PipelineContext(
                 image: image, options: options, settings: settings, output: output,
-                plan: GeometryPlan(source: orientation.displayed(Size(image.width, image.height)), options: options),
+                plan: GeometryPlan(source: displayed, options: options),
                 pendingRotation: orientation.rotation,
                 pendingFlipHorizontal: orientation.flipHorizontal, pendingFlipVertical: orientation.flipVertical
             )
@@ -56,7 +57,7 @@ public struct ImageProcessor: Sendable {
             try checkResultSize(context.plan.resultSize, options: options)
 
             if options.trim == nil && options.crop == nil,
-               let shrunk = try ShrinkOnLoad.reload(bytes, header: header, format: format, plan: context.plan, displayed: orientation.displayed(Size(image.width, image.height))) {
+               let shrunk = try ShrinkOnLoad.reload(bytes, header: header, format: format, plan: context.plan, displayed: displayed) {
                 image = shrunk
                 context.image = image
             }
