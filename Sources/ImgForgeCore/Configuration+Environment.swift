@@ -24,13 +24,22 @@ extension ServerSettings {
     init(_ env: EnvironmentReader, processorCount: Int) throws {
         bind = try env.bindAddress("IMGFORGE_BIND") ?? .tcp(host: "127.0.0.1", port: 9000)
         workers = try env.int("IMGFORGE_WORKERS", default: max(2, 2 * processorCount), range: 1...1024)
-        queueSize = try env.int("IMGFORGE_QUEUE_SIZE", default: 0, range: 0...1_000_000)
+        workerThreads = try env.int("IMGFORGE_WORKER_THREADS", default: Self.defaultWorkerThreads, range: 1...1024)
+        workerMaxRequests = try env.int("IMGFORGE_WORKER_MAX_REQUESTS", default: 10_000, range: 0...Int(Int32.max))
+        workerMaxMemory = try env.bytes("IMGFORGE_WORKER_MAX_MEMORY", default: 512 << 20)
+        queueSize = try env.int("IMGFORGE_QUEUE_SIZE", default: 10 * workers, range: 0...1_000_000)
         timeout = try env.seconds("IMGFORGE_TIMEOUT", default: 10)
         logLevel = try env.logLevel("IMGFORGE_LOG_LEVEL")
         logFormat = try env.oneOf("IMGFORGE_LOG_FORMAT", default: .text, ["text": .text, "pretty": .text, "json": .json, "structured": .json])
         prometheusBind = try env.bindAddress("IMGFORGE_PROMETHEUS_BIND", tcpOnly: true)
         rateLimitPerMinute = try env.int("IMGFORGE_RATE_LIMIT_PER_MINUTE", default: 0, range: 0...100_000_000)
     }
+}
+
+extension ServerSettings {
+    /// One image operation per process: a crash costs one request, and libvips' SIMD is safe
+    /// again (doc/architecture.md has the measurements behind this choice).
+    public static let defaultWorkerThreads = 1
 }
 
 extension SecuritySettings {
@@ -56,13 +65,18 @@ extension LimitSettings {
     init(_ env: EnvironmentReader) throws {
         maxSrcFileSize = try env.int("IMGFORGE_MAX_SRC_FILE_SIZE", default: 64 << 20, range: 0...Int.max)
         maxSrcResolution = try env.double("IMGFORGE_MAX_SRC_RESOLUTION", default: 50, range: 0.000_001...1_000_000)
-        maxResultDimension = try env.int("IMGFORGE_MAX_RESULT_DIMENSION", default: 0, range: 0...Int(Int32.max))
+        maxResultDimension = try env.int("IMGFORGE_MAX_RESULT_DIMENSION", default: Self.defaultMaxResultDimension, range: 0...Int(Int32.max))
         maxAnimationFrames = try env.int("IMGFORGE_MAX_ANIMATION_FRAMES", default: 100, range: 1...100_000)
         allowedMimeTypes = try env.list("IMGFORGE_ALLOWED_MIME_TYPES", expected: "comma-separated MIME types such as image/jpeg,image/png") { item in
             let parts = item.split(separator: "/")
             return parts.count == 2 && parts.allSatisfy { !$0.isEmpty } ? item.lowercased() : nil
         }
     }
+}
+
+extension LimitSettings {
+    /// Largest result side by default: about 67 MP at the most, a few seconds of encoding.
+    public static let defaultMaxResultDimension = 8192
 }
 
 extension SourceSettings {

@@ -8,6 +8,9 @@ extension Configuration {
         return [
             ("IMGFORGE_BIND", server.bind.description),
             ("IMGFORGE_WORKERS", "\(server.workers)"),
+            ("IMGFORGE_WORKER_THREADS", "\(server.workerThreads) (\(server.workerProcesses) worker processes)"),
+            ("IMGFORGE_WORKER_MAX_REQUESTS", server.workerMaxRequests == 0 ? "0 (never)" : "\(server.workerMaxRequests)"),
+            ("IMGFORGE_WORKER_MAX_MEMORY", server.workerMaxMemory == 0 ? "0 (no limit)" : "\(server.workerMaxMemory) bytes"),
             ("IMGFORGE_QUEUE_SIZE", server.queueSize == 0 ? "0 (no limit)" : "\(server.queueSize)"),
             ("IMGFORGE_TIMEOUT", "\(server.timeout) s"),
             ("IMGFORGE_DOWNLOAD_TIMEOUT", "\(sources.downloadTimeout) s"),

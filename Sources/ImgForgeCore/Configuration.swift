@@ -15,14 +15,23 @@ public struct Configuration: Sendable {
 public struct ServerSettings: Sendable {
     /// Listening address when no socket is inherited on fd 0.
     public var bind: BindAddress
-    /// Concurrent image operations.
+    /// Concurrent image operations, over all worker processes.
     public var workers: Int
-    /// Requests allowed to wait for a worker; 0 means no limit.
+    /// Image operations one worker process runs at once: what one crash can take down.
+    public var workerThreads: Int
+    /// A worker process is replaced after serving this many requests; 0 means never.
+    public var workerMaxRequests: Int
+    /// A worker process is replaced once its resident memory passes this many bytes; 0 means never.
+    public var workerMaxMemory: Int
+    /// Requests allowed to wait for a free worker; beyond it `429`. 0 means no limit.
     public var queueSize: Int
-    /// Upper bound for one request, in seconds.
+    /// Upper bound for one whole request (waiting, fetching, processing, encoding), in seconds.
     public var timeout: Double
     public var logLevel: Logger.Level
     public var logFormat: LogFormat
+
+    /// How many worker processes make up the pool.
+    public var workerProcesses: Int { (workers + workerThreads - 1) / workerThreads }
     /// A separate listener for `/metrics`, if any.
     public var prometheusBind: BindAddress?
     /// Image requests allowed per minute; 0 means no limit.

@@ -128,6 +128,17 @@ struct EnvironmentReader {
         return capacity
     }
 
+    /// A size in bytes: a plain number or one with a unit (`512MiB`, `1G`); 0 means no limit.
+    func bytes(_ name: String, default defaultValue: Int) throws -> Int {
+        guard let raw = string(name) else { return defaultValue }
+        if raw == "0" { return 0 }
+        switch Capacity(raw) {
+        case .bytes(let bytes): return bytes
+        case .entries(let count): return count
+        case nil: throw fail(name, raw, "a number of bytes, or a size with a unit (512MiB, 1GB); 0 for no limit")
+        }
+    }
+
     /// `jpeg=80,webp=75`.
     func formatQuality(_ name: String) throws -> [ImageFormat: Int] {
         guard let raw = string(name) else { return [:] }

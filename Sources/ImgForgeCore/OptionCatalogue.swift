@@ -20,6 +20,8 @@ enum OptionCatalogue {
     }()
 
     private static let dimension = 0...OptionsParser.maxDimension
+    /// Zoom factors: small enough to matter, large enough never to round a scale to 0 or ∞.
+    private static let zoomRange = 0.001...1000.0
     private static let anyOffset = -Double(OptionsParser.maxDimension)...Double(OptionsParser.maxDimension)
 
     static let all: [OptionDefinition] = geometry + effects + encoding + delivery
@@ -53,10 +55,10 @@ enum OptionCatalogue {
         OptionDefinition(names: ["min-height", "min_height", "mh"], form: "min-height:PIXELS (0–65535)", arguments: 1...1) { o, a in
             o.minHeight = try a.int(at: 0, dimension) ?? o.minHeight
         },
-        OptionDefinition(names: ["zoom", "z"], form: "zoom:FACTOR[:Y_FACTOR] (greater than 0)", arguments: 1...2) { o, a in
-            let x = try a.positiveDouble(at: 0, upTo: 1000) ?? o.zoomX
+        OptionDefinition(names: ["zoom", "z"], form: "zoom:FACTOR[:Y_FACTOR] (0.001–1000)", arguments: 1...2) { o, a in
+            let x = try a.double(at: 0, zoomRange) ?? o.zoomX
             o.zoomX = x
-            o.zoomY = a.count == 2 ? try a.positiveDouble(at: 1, upTo: 1000) ?? o.zoomY : x
+            o.zoomY = a.count == 2 ? try a.double(at: 1, zoomRange) ?? o.zoomY : x
         },
         OptionDefinition(names: ["dpr"], form: "dpr:RATIO (1–5)", arguments: 1...1) { o, a in
             o.dpr = try a.double(at: 0, 1...5) ?? o.dpr
@@ -93,7 +95,7 @@ enum OptionCatalogue {
                 equalVertical: try a.bool(at: 3) ?? false
             )
         },
-        OptionDefinition(names: ["padding", "pd"], form: "padding:TOP[:RIGHT[:BOTTOM[:LEFT]]] (pixels)", arguments: 1...4) { o, a in
+        OptionDefinition(names: ["padding", "pd"], form: "padding:TOP[:RIGHT[:BOTTOM[:LEFT]]] (pixels, 0–65535)", arguments: 1...4) { o, a in
             let top = try a.int(at: 0, dimension) ?? 0
             let right = try a.int(at: 1, dimension) ?? top
             let bottom = try a.int(at: 2, dimension) ?? top
@@ -126,11 +128,11 @@ enum OptionCatalogue {
     ]
 
     static let effects: [OptionDefinition] = [
-        OptionDefinition(names: ["blur", "bl"], form: "blur:SIGMA (0–1000)", arguments: 1...1) { o, a in
-            o.blur = try a.double(at: 0, 0...1000) ?? o.blur
+        OptionDefinition(names: ["blur", "bl"], form: "blur:SIGMA (0–100)", arguments: 1...1) { o, a in
+            o.blur = try a.double(at: 0, 0...100) ?? o.blur
         },
-        OptionDefinition(names: ["sharpen", "sh"], form: "sharpen:SIGMA (0–1000)", arguments: 1...1) { o, a in
-            o.sharpen = try a.double(at: 0, 0...1000) ?? o.sharpen
+        OptionDefinition(names: ["sharpen", "sh"], form: "sharpen:SIGMA (0–100)", arguments: 1...1) { o, a in
+            o.sharpen = try a.double(at: 0, 0...100) ?? o.sharpen
         },
         OptionDefinition(names: ["pixelate", "pix"], form: "pixelate:SIZE (pixels, 0–65535)", arguments: 1...1) { o, a in
             o.pixelate = try a.int(at: 0, dimension) ?? o.pixelate

@@ -16,6 +16,8 @@ public struct ServiceError: Error, Equatable, Sendable, CustomStringConvertible 
         case tooManyRequests
         /// The origin failed.
         case badGateway
+        /// The request ran past `IMGFORGE_TIMEOUT`.
+        case timedOut
         /// The source download timed out.
         case gatewayTimeout
         /// A bug.
@@ -39,6 +41,7 @@ public struct ServiceError: Error, Equatable, Sendable, CustomStringConvertible 
         case .unprocessable: 422
         case .tooManyRequests: 429
         case .badGateway: 502
+        case .timedOut: 503
         case .gatewayTimeout: 504
         case .internalError: 500
         }

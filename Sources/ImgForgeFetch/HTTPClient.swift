@@ -22,8 +22,21 @@ final class HTTPClient {
 
     /// Downloads `url`, following redirects itself so that each hop is checked like the first.
     /// `trusted` downloads (the configured S3 endpoint) skip the address guard and allow-list.
-    func get(_ url: String, headers: [String] = [], awsSigV4: (provider: String, credentials: String)? = nil, trusted: Bool = false) throws -> [UInt8] {
-        let deadline = ContinuousClock.now + .milliseconds(Int(settings.timeout * 1000))
+    /// The whole request's `requestDeadline` cuts the download short too: then the answer is its 503.
+    func get(_ url: String, headers: [String] = [], awsSigV4: (provider: String, credentials: String)? = nil, trusted: Bool = false,
+             requestDeadline: Deadline? = nil) throws -> [UInt8] {
+        do {
+            return try download(url, headers: headers, awsSigV4: awsSigV4, trusted: trusted, requestDeadline: requestDeadline)
+        } catch let error as ServiceError where error.kind == .gatewayTimeout {
+            if let requestDeadline, requestDeadline.hasPassed { throw requestDeadline.error }
+            throw error
+        }
+    }
+
+    private func download(_ url: String, headers: [String], awsSigV4: (provider: String, credentials: String)?, trusted: Bool,
+                          requestDeadline: Deadline?) throws -> [UInt8] {
+        let budget = min(settings.timeout, requestDeadline?.remainingSeconds ?? settings.timeout)
+        let deadline = ContinuousClock.now + .milliseconds(Int(budget * 1000))
         var current = url
         var hops = 0
         while true {

@@ -16,10 +16,12 @@ public final class SourceFetcher {
         self.observer = observer
     }
 
-    public func fetch(_ source: ImageSource) throws -> [UInt8] {
+    /// Past `deadline` (the whole request's) the download stops with the 503 timeout.
+    public func fetch(_ source: ImageSource, deadline: Deadline? = nil) throws -> [UInt8] {
         let started = ContinuousClock.now
         do {
-            let bytes = try download(source)
+            try deadline?.check()
+            let bytes = try download(source, deadline: deadline)
             guard !bytes.isEmpty else { throw ServiceError(.unprocessable, "source is empty") }
             report(source, started, outcome: .fetched(bytes: bytes.count))
             return bytes
@@ -29,10 +31,10 @@ public final class SourceFetcher {
         }
     }
 
-    private func download(_ source: ImageSource) throws -> [UInt8] {
+    private func download(_ source: ImageSource, deadline: Deadline?) throws -> [UInt8] {
         switch source {
         case .http(let url):
-            return try http.get(url)
+            return try http.get(url, requestDeadline: deadline)
         case .local(let path):
             try checkAllowed(source)
             return try LocalFiles(root: settings.localRoot, maxBytes: settings.maxBytes).read(path)
@@ -43,7 +45,7 @@ public final class SourceFetcher {
             }
             let request = S3Request(settings: s3, bucket: bucket, key: key)
             // The endpoint is the operator's own: the address guard is for URLs that clients choose.
-            return try http.get(request.url, headers: request.headers, awsSigV4: request.signing, trusted: true)
+            return try http.get(request.url, headers: request.headers, awsSigV4: request.signing, trusted: true, requestDeadline: deadline)
         }
     }
 

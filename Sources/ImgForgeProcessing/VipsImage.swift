@@ -84,17 +84,17 @@ public final class VipsImage {
     }
 
     func extractArea(left: Int, top: Int, width: Int, height: Int) throws -> VipsImage {
-        try make("crop") { imgforge_vips_extract_area(pointer, $0, Int32(left), Int32(top), Int32(width), Int32(height)) }
+        try make("crop") { imgforge_vips_extract_area(pointer, $0, Int32(clamping: left), Int32(clamping: top), Int32(clamping: width), Int32(clamping: height)) }
     }
 
     func smartCrop(width: Int, height: Int) throws -> VipsImage {
-        try make("smart crop") { imgforge_vips_smartcrop(pointer, $0, Int32(width), Int32(height)) }
+        try make("smart crop") { imgforge_vips_smartcrop(pointer, $0, Int32(clamping: width), Int32(clamping: height)) }
     }
 
     func embed(x: Int, y: Int, width: Int, height: Int, background: [Double]) throws -> VipsImage {
         try make("extend") { output in
             background.withUnsafeBufferPointer {
-                imgforge_vips_embed(pointer, output, Int32(x), Int32(y), Int32(width), Int32(height), $0.baseAddress, Int32($0.count))
+                imgforge_vips_embed(pointer, output, Int32(clamping: x), Int32(clamping: y), Int32(clamping: width), Int32(clamping: height), $0.baseAddress, Int32($0.count))
             }
         }
     }
@@ -138,7 +138,7 @@ public final class VipsImage {
     func point(x: Int, y: Int) throws -> [Double] {
         var vector: UnsafeMutablePointer<Double>?
         var count: Int32 = 0
-        guard imgforge_vips_getpoint(pointer, &vector, &count, Int32(x), Int32(y)) == 0, let vector else {
+        guard imgforge_vips_getpoint(pointer, &vector, &count, Int32(clamping: x), Int32(clamping: y)) == 0, let vector else {
             throw ServiceError(.unprocessable, "reading a pixel failed: \(Vips.takeError())")
         }
         defer { g_free(vector) }
@@ -160,6 +160,23 @@ public final class VipsImage {
     /// A new image sharing pixels, with its own metadata that may be changed.
     func copy() throws -> VipsImage {
         try make("copy") { imgforge_vips_copy(pointer, $0) }
+    }
+
+    /// Stops libvips' evaluation of this image once the monotonic clock passes `nanoseconds`:
+    /// the operation computing it then fails ("killed"), and the caller answers the timeout.
+    func cancel(atUptimeNanoseconds nanoseconds: UInt64) {
+        let limit = UnsafeMutablePointer<Int64>.allocate(capacity: 1)
+        // g_get_monotonic_time counts microseconds on the same clock.
+        limit.initialize(to: Int64(clamping: nanoseconds / 1000))
+        let onEval: @convention(c) (UnsafeMutablePointer<CVips.VipsImage>?, UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) -> Void = { image, _, data in
+            guard let image, let data, g_get_monotonic_time() > data.load(as: Int64.self) else { return }
+            vips_image_set_kill(image, 1)
+        }
+        let release: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<GClosure>?) -> Void = { data, _ in
+            data?.assumingMemoryBound(to: Int64.self).deallocate()
+        }
+        vips_image_set_progress(pointer, 1)
+        g_signal_connect_data(pointer, "eval", unsafeBitCast(onEval, to: GCallback.self), limit, release, GConnectFlags(rawValue: 0))
     }
 
     /// Encodes with a libvips save suffix such as `.jpg[Q=85]`.

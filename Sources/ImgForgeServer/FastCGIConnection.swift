@@ -1,20 +1,27 @@
 import CFastCGI
+import Foundation
 
-/// One libfcgi request slot, owned by one responder thread.
+/// One libfcgi request slot, owned by one responder thread. The thread accepts connections
+/// itself (with timeouts libfcgi does not have) and hands each one to libfcgi to read.
 final class FastCGIConnection {
     private var request = FCGX_Request()
 
-    init(listeningDescriptor: Int32) {
-        FCGX_InitRequest(&request, listeningDescriptor, 0)
+    init() {
+        // No listening socket: libfcgi must never accept on its own (and block without a timeout).
+        FCGX_InitRequest(&request, -1, 0)
     }
 
     deinit {
         FCGX_Free(&request, 1)
     }
 
-    /// Waits for the next request; false once the listening socket is shut down.
-    func accept() -> Bool {
-        FCGX_Accept_r(&request) >= 0
+    /// Reads the request on an accepted connection; false when it is not a valid FastCGI
+    /// request (libfcgi has closed the connection then).
+    func begin(on descriptor: Int32) -> Bool {
+        request.ipcFd = descriptor
+        // Stops libfcgi's own "finish the previous request" step from closing the new connection.
+        request.keepConnection = 1
+        return FCGX_Accept_r(&request) >= 0
     }
 
     func parameter(_ name: String) -> String? {
@@ -40,7 +47,12 @@ final class FastCGIConnection {
         }
     }
 
+    /// Ends the request and closes the connection, even when nginx asked to keep it.
     func finish() {
         FCGX_Finish_r(&request)
+        if request.ipcFd >= 0 {
+            close(request.ipcFd)
+            request.ipcFd = -1
+        }
     }
 }

@@ -4,80 +4,122 @@ import ImgForgeCache
 import ImgForgeCore
 import ImgForgeFetch
 import Logging
+import Synchronization
 
-/// The FastCGI responder: a fixed set of threads, each accepting and
-/// answering requests one at a time, until SIGTERM or SIGINT.
+/// One worker process of the pool: a few responder threads accepting on the listening socket
+/// it inherited on fd 0, each answering one request at a time. It retires itself (finishes what
+/// it has, then exits) after `IMGFORGE_WORKER_MAX_REQUESTS` requests, past
+/// `IMGFORGE_WORKER_MAX_MEMORY`, or on SIGTERM; the supervisor starts its replacement.
 public final class FastCGIServer: Sendable {
+    /// How long an accepted connection may take to send its request.
+    static let readTimeout = 3.0
+
     private let configuration: Configuration
     private let handler: RequestHandler
     private let logger: Logger
     private let version: String
+    private let index: Int
+    private let retiring = Atomic<Bool>(false)
+    private let served = Atomic<Int>(0)
 
-    private let janitor: CacheJanitor?
-
-    public init(configuration: Configuration, logger: Logger, version: String) throws {
+    public init(configuration: Configuration, index: Int, logger: Logger, version: String) throws {
         self.configuration = configuration
         self.logger = logger
         self.version = version
+        self.index = index
         let cache = try CacheSetup.make(configuration, version: version)
         handler = try RequestHandler(configuration: configuration, cache: cache, logger: logger)
-        janitor = cache.map { cache in
-            CacheJanitor(cache: cache, interval: 60) { report in
-                logger.info("cache pruned", metadata: ["report": "\(report)"])
-            }
-        }
     }
 
-    /// Serves until a stop signal; in-flight requests finish first.
+    /// Serves until retired; in-flight requests finish first.
     public func run() throws {
         ShutdownSignals.block()
         guard FCGX_Init() == 0 else { throw SocketError("FastCGI library failed to initialise") }
-        let socket = try ListeningSocket.inherited() ?? ListeningSocket.bind(configuration.server.bind)
-        let threadCount = configuration.server.workers
-        logger.info("imgforge \(version) listening", metadata: ["on": "\(socket.description)", "threads": "\(threadCount)"])
-
+        let listening = ListeningSocket.workerDescriptor
+        let threads = configuration.server.workerThreads
+        let scoreboard = try? Scoreboard(descriptor: Scoreboard.workerDescriptor, slotCount: configuration.server.workerProcesses * threads)
         let finished = DispatchGroup()
         let fetchSettings = FetchSettings(configuration, version: version)
-        for index in 0..<threadCount {
+        for thread in 0..<threads {
             finished.enter()
-            let thread = Thread { [handler, logger] in
-                let fetcher = SourceFetcher(settings: fetchSettings) { report in
+            let slot = index * threads + thread
+            let responder = Thread { [self] in
+                let fetcher = SourceFetcher(settings: fetchSettings) { [logger] report in
                     logger.debug("fetched", metadata: ["source": "\(report.source)", "outcome": "\(report.label)", "seconds": "\(report.seconds)"])
                 }
-                Self.respond(on: socket.descriptor, handler: handler, fetcher: fetcher, logger: logger)
+                respond(on: listening, fetcher: fetcher, scoreboard: scoreboard, slot: slot)
                 finished.leave()
             }
-            thread.name = "responder-\(index)"
-            thread.stackSize = 8 << 20
-            thread.start()
+            responder.name = "responder-\(thread)"
+            responder.stackSize = 8 << 20
+            responder.start()
         }
-
-        janitor?.start()
-        let signal = ShutdownSignals.wait()
-        janitor?.stop()
-        let started = ContinuousClock.now
-        logger.info("stopping", metadata: ["signal": "\(signal)"])
-        socket.stopAccepting()
+        // SIGTERM (or the supervisor going away) retires this worker like a recycle does.
+        let watcher = Thread { [self] in
+            while !retiring.load(ordering: .relaxed) {
+                if ShutdownSignals.wait(timeout: 0.25) == SIGTERM || getppid() == 1 { retire("stop signal") }
+            }
+        }
+        watcher.start()
         finished.wait()
-        socket.close()
-        logger.info("stopped", metadata: ["after": "\(ContinuousClock.now - started)"])
+        retiring.store(true, ordering: .relaxed)
+        logger.debug("worker stopped", metadata: ["worker": "\(index)", "served": "\(served.load(ordering: .relaxed))"])
     }
 
-    private static func respond(on descriptor: Int32, handler: RequestHandler, fetcher: SourceFetcher, logger: Logger) {
-        let connection = FastCGIConnection(listeningDescriptor: descriptor)
-        while connection.accept() {
-            let request = Request(
-                method: connection.parameter("REQUEST_METHOD") ?? "GET",
-                uri: connection.parameter("REQUEST_URI") ?? "/",
-                id: connection.parameter("REQUEST_ID"),
-                authorization: connection.parameter("HTTP_AUTHORIZATION"),
-                accept: connection.parameter("HTTP_ACCEPT"),
-                variant: connection.parameter("IMGFORGE_VARIANT")
-            )
-            let response = handler.handle(request, fetcher: fetcher)
-            logger.debug("request", metadata: ["uri": "\(request.uri)", "status": "\(response.status)"])
-            connection.send(response, requestID: request.id ?? RequestID.make(), includeBody: request.method != "HEAD")
-            connection.finish()
+    private func retire(_ reason: String) {
+        if !retiring.exchange(true, ordering: .relaxed) {
+            logger.info("worker retiring", metadata: ["worker": "\(index)", "reason": "\(reason)", "served": "\(served.load(ordering: .relaxed))"])
+        }
+    }
+
+    private func respond(on listening: Int32, fetcher: SourceFetcher, scoreboard: Scoreboard?, slot: Int) {
+        let connection = FastCGIConnection()
+        var failures = 0
+        while true {
+            // A retiring worker still takes what already waits in the backlog, so nothing queued is lost.
+            let accepted = ListeningSocket.accept(listening, wait: retiring.load(ordering: .relaxed) ? 0 : 0.25, timeout: Self.readTimeout)
+            switch accepted {
+            case .idle:
+                if retiring.load(ordering: .relaxed) { return }
+                continue
+            case .failed(let error):
+                // Out of descriptors and the like: back off and try again, never give up.
+                failures += 1
+                logger.warning("accept failed", metadata: ["error": "\(error)", "retry_in_ms": "\(min(1000, 10 << min(failures, 7)))"])
+                usleep(UInt32(min(1000, 10 << min(failures, 7)) * 1000))
+                continue
+            case .connection(let descriptor, let arrived):
+                failures = 0
+                // A peer that sends nothing in time has had its connection closed by libfcgi.
+                guard connection.begin(on: descriptor) else { continue }
+                let request = Request(
+                    method: connection.parameter("REQUEST_METHOD") ?? "GET",
+                    uri: connection.parameter("REQUEST_URI") ?? "/",
+                    id: connection.parameter("REQUEST_ID"),
+                    authorization: connection.parameter("HTTP_AUTHORIZATION"),
+                    accept: connection.parameter("HTTP_ACCEPT"),
+                    variant: connection.parameter("IMGFORGE_VARIANT"),
+                    deadline: .after(seconds: configuration.server.timeout, from: arrived)
+                )
+                let id = request.id ?? RequestID.make()
+                scoreboard?.set(slot, "\(id) \(request.method) \(request.uri)")
+                logger.debug("serving", metadata: ["id": "\(id)", "uri": "\(request.uri)", "pid": "\(getpid())"])
+                let response = handler.handle(request, fetcher: fetcher)
+                logger.debug("request", metadata: ["id": "\(id)", "uri": "\(request.uri)", "status": "\(response.status)", "worker": "\(index)"])
+                connection.send(response, requestID: id, includeBody: request.method != "HEAD")
+                connection.finish()
+                scoreboard?.set(slot, nil)
+                checkRetirement(served: served.add(1, ordering: .relaxed).newValue)
+            }
+        }
+    }
+
+    private func checkRetirement(served: Int) {
+        let server = configuration.server
+        if server.workerMaxRequests > 0 && served >= server.workerMaxRequests {
+            retire("served \(served) requests (IMGFORGE_WORKER_MAX_REQUESTS)")
+        } else if server.workerMaxMemory > 0, let resident = ProcessMemory.residentBytes(), resident > server.workerMaxMemory {
+            retire("resident memory \(resident) bytes (IMGFORGE_WORKER_MAX_MEMORY)")
         }
     }
 }
@@ -86,5 +128,16 @@ public final class FastCGIServer: Sendable {
 enum RequestID {
     static func make() -> String {
         (0..<4).map { _ in String(format: "%08x", UInt32.random(in: .min ... .max)) }.joined()
+    }
+}
+
+/// Resident memory from /proc.
+enum ProcessMemory {
+    static func residentBytes(pid: pid_t? = nil) -> Int? {
+        let path = pid.map { "/proc/\($0)/statm" } ?? "/proc/self/statm"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 }

@@ -91,9 +91,46 @@ struct ListeningSocket {
         return ListeningSocket(descriptor: fd, ownedPath: nil, description: BindAddress.tcp(host: host, port: port).description)
     }
 
-    /// Wakes every thread blocked in accept(); close() alone would not on Linux.
-    func stopAccepting() {
-        shutdown(descriptor, Int32(SHUT_RDWR))
+    /// Where a worker process finds the pool's listening socket.
+    static let workerDescriptor: Int32 = 0
+
+    /// Worker threads poll, then accept without blocking, so that a retiring worker notices in
+    /// time and several processes can share the socket without the thundering herd blocking them.
+    func makeNonBlocking() {
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+    }
+
+    enum Accepted {
+        /// Nothing arrived within the wait (or another thread took it).
+        case idle
+        case connection(Int32, arrived: UInt64)
+        case failed(String)
+    }
+
+    /// Waits up to `wait` seconds for a connection on `listening`. The accepted connection fails
+    /// reads that stall for `timeout` seconds, so a silent or slow peer cannot hold a thread.
+    static func accept(_ listening: Int32, wait: Double, timeout: Double) -> Accepted {
+        var poller = pollfd(fd: listening, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&poller, 1, Int32(wait * 1000))
+        guard ready > 0 else { return ready == 0 || Foundation.errno == EINTR ? .idle : .failed(String(cString: strerror(Foundation.errno))) }
+        let fd = Foundation.accept(listening, nil, nil)
+        guard fd >= 0 else {
+            let code = Foundation.errno
+            return code == EAGAIN || code == EWOULDBLOCK || code == EINTR || code == ECONNABORTED ? .idle : .failed(String(cString: strerror(code)))
+        }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        var receive = timeval(tv_sec: Int(timeout), tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &receive, socklen_t(MemoryLayout<timeval>.size))
+        // A peer that stops reading the answer frees the thread too.
+        var send = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send, socklen_t(MemoryLayout<timeval>.size))
+        return .connection(fd, arrived: Deadline.now)
+    }
+
+    /// Stops new connections reaching a unix socket that this process bound; workers still
+    /// drain what is already queued on it.
+    func unlinkPath() {
+        if let ownedPath { unlink(ownedPath) }
     }
 
     func close() {

@@ -1,3 +1,5 @@
+import ImgForgeCore
+
 /// The parts of an incoming request that the service looks at.
 public struct Request: Sendable {
     public var method: String
@@ -12,8 +14,11 @@ public struct Request: Sendable {
     /// The format variant nginx negotiated from `Accept` ("", "a" or "w"); nil when not behind
     /// imgforge's own nginx configuration, in which case nothing is cached.
     public var variant: String?
+    /// When the whole request must be answered by (`IMGFORGE_TIMEOUT` from its arrival).
+    public var deadline: Deadline?
 
-    public init(method: String, uri: String, id: String? = nil, authorization: String? = nil, accept: String? = nil, variant: String? = nil) {
+    public init(method: String, uri: String, id: String? = nil, authorization: String? = nil, accept: String? = nil, variant: String? = nil, deadline: Deadline? = nil) {
+        self.deadline = deadline
         self.accept = accept
         self.variant = variant
         self.method = method

@@ -41,7 +41,7 @@ public struct RequestHandler: Sendable {
                 throw ServiceError(.notFound, "not found: \(request.uri)")
             case .info(let path):
                 try authorizer.checkBearer(request.authorization)
-                return try info(path, fetcher: fetcher)
+                return try info(path, fetcher: fetcher, deadline: request.deadline)
             case .image(let path):
                 try authorizer.checkBearer(request.authorization)
                 return try image(path, request: request, fetcher: fetcher)
@@ -67,9 +67,9 @@ public struct RequestHandler: Sendable {
         return options
     }
 
-    private func info(_ path: ProcessingPath, fetcher: SourceFetcher) throws -> Response {
+    private func info(_ path: ProcessingPath, fetcher: SourceFetcher, deadline: Deadline?) throws -> Response {
         _ = try authorizedOptions(path)
-        let info = try processor.info(try fetcher.fetch(path.source))
+        let info = try processor.info(try fetcher.fetch(path.source, deadline: deadline))
         let json = """
             {"width":\(info.width),"height":\(info.height),"format":"\(info.format.rawValue)",\
             "mime_type":"\(info.format.mimeType)","pages":\(info.pages),"has_alpha":\(info.hasAlpha),\
@@ -87,7 +87,7 @@ public struct RequestHandler: Sendable {
         guard let cache, let variant = request.variant, Self.isCacheable(options),
               let key = CacheSetup.key(for: path, variant: variant, signatureSize: configuration.security.signer.size)
         else {
-            let result = try render(path, options: options, accept: request.accept, fetcher: fetcher)
+            let result = try render(path, options: options, accept: request.accept, fetcher: fetcher, deadline: request.deadline)
             var response = result.response(ttl: configuration.output.ttl)
             if let disposition = Self.contentDisposition(options, format: result.format) {
                 response.headers.append(("Content-Disposition", disposition))
@@ -97,10 +97,11 @@ public struct RequestHandler: Sendable {
         // nginx already chose the format variant: negotiate from it, so the file matches its name.
         let accept = ["a": "image/avif", "w": "image/webp"][variant]
         if let file = cache.lookup(key) { return .internalRedirect(file.internalURI) }
-        return try cache.withLock(key, timeout: configuration.server.timeout) {
+        return try cache.withLock(key, timeout: request.deadline?.remainingSeconds ?? configuration.server.timeout) {
+            try request.deadline?.check()
             // Another thread or process may have finished it while this one waited.
             if let file = cache.lookup(key) { return .internalRedirect(file.internalURI) }
-            let result = try render(path, options: options, accept: accept, fetcher: fetcher)
+            let result = try render(path, options: options, accept: accept, fetcher: fetcher, deadline: request.deadline)
             do {
                 return .internalRedirect(try cache.store(result.bytes, key: key, extension: result.format.fileExtension).internalURI)
             } catch {
@@ -126,9 +127,9 @@ public struct RequestHandler: Sendable {
         options.expires == nil && options.filename == nil && !options.returnAttachment
     }
 
-    private func render(_ path: ProcessingPath, options: ProcessingOptions, accept: String?, fetcher: SourceFetcher) throws -> ProcessedImage {
-        let source = try fetcher.fetch(path.source)
-        let result = try processor.process(source, options: options, accept: accept)
+    private func render(_ path: ProcessingPath, options: ProcessingOptions, accept: String?, fetcher: SourceFetcher, deadline: Deadline?) throws -> ProcessedImage {
+        let source = try fetcher.fetch(path.source, deadline: deadline)
+        let result = try processor.process(source, options: options, accept: accept, deadline: deadline)
         logger.debug("processed", metadata: [
             "source": "\(result.sourceWidth)x\(result.sourceHeight)", "result": "\(result.width)x\(result.height)",
             "format": "\(result.format.rawValue)", "bytes": "\(result.bytes.count)",

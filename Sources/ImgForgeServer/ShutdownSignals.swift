@@ -1,27 +1,35 @@
 import Foundation
 
-/// Takes SIGTERM, SIGINT and SIGHUP away from libfcgi's flag-only handlers:
-/// they are blocked in every thread and received by one waiting thread.
+/// Takes SIGTERM, SIGINT, SIGHUP and SIGCHLD away from default actions and from libfcgi's
+/// flag-only handlers: they are blocked in every thread and received with `sigtimedwait`.
+/// SIGUSR1 is blocked too, because libfcgi would otherwise treat it as a stop request.
 enum ShutdownSignals {
-    static let stopping: [Int32] = [SIGTERM, SIGINT, SIGHUP]
+    static let handled: [Int32] = [SIGTERM, SIGINT, SIGHUP, SIGCHLD]
 
     /// Call before any thread starts, so every thread inherits the mask.
     static func block() {
         var set = sigset_t()
         sigemptyset(&set)
-        for signal in stopping + [SIGUSR1] { sigaddset(&set, signal) }
+        for signal in handled + [SIGUSR1] { sigaddset(&set, signal) }
         pthread_sigmask(SIG_BLOCK, &set, nil)
         // A client that went away must not kill the process.
         signal(SIGPIPE, SIG_IGN)
     }
 
-    /// Blocks the calling thread until a stop signal arrives; returns it.
-    static func wait() -> Int32 {
+    /// Waits up to `timeout` seconds for one of the handled signals; nil when none came.
+    static func wait(timeout: Double) -> Int32? {
         var set = sigset_t()
         sigemptyset(&set)
-        for signal in stopping { sigaddset(&set, signal) }
-        var received: Int32 = 0
-        while sigwait(&set, &received) != 0 {}
-        return received
+        for signal in handled { sigaddset(&set, signal) }
+        var time = timespec(tv_sec: Int(timeout), tv_nsec: Int((timeout - timeout.rounded(.down)) * 1e9))
+        let received = sigtimedwait(&set, nil, &time)
+        return received > 0 ? received : nil
+    }
+
+    /// A child process starts with nothing blocked and default actions, as exec expects.
+    static func unblockAll() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        pthread_sigmask(SIG_SETMASK, &set, nil)
     }
 }

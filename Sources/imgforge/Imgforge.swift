@@ -8,7 +8,7 @@ struct Imgforge: ParsableCommand {
         commandName: "imgforge",
         abstract: "An imgproxy-compatible image service that answers FastCGI requests from nginx.",
         version: version,
-        subcommands: [Serve.self, Check.self, Sign.self, NginxConfigCommand.self, CacheCommand.self],
+        subcommands: [Serve.self, Worker.self, Check.self, Sign.self, NginxConfigCommand.self, CacheCommand.self],
         defaultSubcommand: Serve.self
     )
 }

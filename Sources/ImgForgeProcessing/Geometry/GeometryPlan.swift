@@ -100,7 +100,7 @@ public struct GeometryPlan: Equatable, Sendable {
     /// `crop` sizes: 0 is the full side, below 1 a fraction, otherwise pixels.
     static func cropSize(_ side: Int, _ requested: Double) -> Int {
         if requested == 0 { return 0 }
-        if requested >= 1 { return Int(requested) }
+        if requested >= 1 { return Rounding.saturating(requested.rounded(.down)) }
         return max(1, Rounding.round(Double(side) * requested))
     }
 

@@ -27,7 +27,19 @@ public struct ImageProcessor: Sendable {
     }
 
     /// `accept` is the request's `Accept` header, for `IMGFORGE_AUTO_WEBP`/`IMGFORGE_AUTO_AVIF`.
-    public func process(_ source: [UInt8], options: ProcessingOptions, accept: String? = nil) throws -> ProcessedImage {
+    /// Past `deadline` the work stops (between stages, and inside libvips while it encodes)
+    /// with the 503 timeout.
+    public func process(_ source: [UInt8], options: ProcessingOptions, accept: String? = nil, deadline: Deadline? = nil) throws -> ProcessedImage {
+        do {
+            return try run(source, options: options, accept: accept, deadline: deadline)
+        } catch {
+            // A libvips failure after the deadline is the kill it asked for.
+            if let deadline, deadline.hasPassed { throw deadline.error }
+            throw error
+        }
+    }
+
+    private func run(_ source: [UInt8], options: ProcessingOptions, accept: String?, deadline: Deadline?) throws -> ProcessedImage {
         try source.withUnsafeBytes { bytes in
             // libvips reads `bytes` lazily: everything below stays inside this closure.
             let header = try VipsImage.load(bytes)
@@ -54,7 +66,7 @@ public struct ImageProcessor: Sendable {
                 try TrimStage.run(&context)
                 context.plan = GeometryPlan(source: orientation.displayed(Size(context.image.width, context.image.height)), options: options)
             }
-            try checkResultSize(context.plan.resultSize, options: options)
+            try context.plan.check(maxResultDimension: options.maxResultDimension ?? settings.maxResultDimension)
 
             if options.trim == nil && options.crop == nil,
                let shrunk = try ShrinkOnLoad.reload(bytes, header: header, format: format, plan: context.plan, displayed: displayed) {
@@ -63,8 +75,12 @@ public struct ImageProcessor: Sendable {
             }
 
             for stage in Self.stages {
+                try deadline?.check()
                 try stage.run(&context)
             }
+            try deadline?.check()
+            // Decoding and every stage run lazily, inside the encoder's evaluation.
+            if let deadline { context.image.cancel(atUptimeNanoseconds: deadline.uptimeNanoseconds) }
 
             var finalFormat = output.format
             // AVIF encoders refuse images under 16 pixels on a side.
@@ -106,12 +122,6 @@ public struct ImageProcessor: Sendable {
             throw ServiceError(.badRequest, "source resolution \(header.width)x\(header.height) (\(Self.format(megapixels)) MP) is over the \(Self.format(limit)) MP limit")
         }
         return format
-    }
-
-    private func checkResultSize(_ size: Size, options: ProcessingOptions) throws {
-        let limit = options.maxResultDimension ?? settings.maxResultDimension
-        guard limit > 0, size.width > limit || size.height > limit else { return }
-        throw ServiceError(.badRequest, "result size \(size.width)x\(size.height) is over the max_result_dimension of \(limit)x\(limit)")
     }
 
     private static func format(_ value: Double) -> String {
