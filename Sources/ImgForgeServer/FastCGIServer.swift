@@ -20,6 +20,8 @@ public final class FastCGIServer: Sendable {
     private let version: String
     private let index: Int
     private let retiring = Atomic<Bool>(false)
+    /// Set when the whole pool stops: then what waits on the socket is served before exiting.
+    private let draining = Atomic<Bool>(false)
     private let served = Atomic<Int>(0)
 
     public init(configuration: Configuration, index: Int, logger: Logger, version: String) throws {
@@ -54,10 +56,16 @@ public final class FastCGIServer: Sendable {
             responder.stackSize = 8 << 20
             responder.start()
         }
-        // SIGTERM (or the supervisor going away) retires this worker like a recycle does.
+        // SIGTERM (the pool stops, or the supervisor went away) drains; the retire signal only retires.
         let watcher = Thread { [self] in
             while !retiring.load(ordering: .relaxed) {
-                if ShutdownSignals.wait(timeout: 0.25) == SIGTERM || getppid() == 1 { retire("stop signal") }
+                let signal = ShutdownSignals.wait(timeout: 0.25)
+                if signal == SIGTERM || getppid() == 1 {
+                    draining.store(true, ordering: .relaxed)
+                    retire("stop signal")
+                } else if signal == ShutdownSignals.retire {
+                    retire("replaced")
+                }
             }
         }
         watcher.start()
@@ -74,13 +82,17 @@ public final class FastCGIServer: Sendable {
 
     private func respond(on listening: Int32, fetcher: SourceFetcher, scoreboard: Scoreboard?, slot: Int) {
         let connection = FastCGIConnection()
+        var waiter = ListeningSocket.Waiter(listening: listening, timeout: Self.readTimeout)
         var failures = 0
         while true {
-            // A retiring worker still takes what already waits in the backlog, so nothing queued is lost.
-            let accepted = ListeningSocket.accept(listening, wait: retiring.load(ordering: .relaxed) ? 0 : 0.25, timeout: Self.readTimeout)
-            switch accepted {
+            // A retiring worker serves the connections it has accepted; when the whole pool stops it
+            // also takes what waits in the backlog, so nothing queued is lost. Otherwise its siblings do.
+            let isRetiring = retiring.load(ordering: .relaxed)
+            let accepting = !isRetiring || draining.load(ordering: .relaxed)
+            switch waiter.next(wait: isRetiring ? 0.02 : 0.25, accepting: accepting) {
             case .idle:
-                if retiring.load(ordering: .relaxed) { return }
+                // Accepted connections still to send their request are served, or expire, first.
+                if isRetiring && waiter.isEmpty { return }
                 continue
             case .failed(let error):
                 // Out of descriptors and the like: back off and try again, never give up.

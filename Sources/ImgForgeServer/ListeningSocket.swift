@@ -107,24 +107,64 @@ struct ListeningSocket {
         case failed(String)
     }
 
-    /// Waits up to `wait` seconds for a connection on `listening`. The accepted connection fails
-    /// reads that stall for `timeout` seconds, so a silent or slow peer cannot hold a thread.
-    static func accept(_ listening: Int32, wait: Double, timeout: Double) -> Accepted {
-        var poller = pollfd(fd: listening, events: Int16(POLLIN), revents: 0)
-        let ready = poll(&poller, 1, Int32(wait * 1000))
-        guard ready > 0 else { return ready == 0 || Foundation.errno == EINTR ? .idle : .failed(String(cString: strerror(Foundation.errno))) }
-        let fd = Foundation.accept(listening, nil, nil)
-        guard fd >= 0 else {
-            let code = Foundation.errno
-            return code == EAGAIN || code == EWOULDBLOCK || code == EINTR || code == ECONNABORTED ? .idle : .failed(String(cString: strerror(code)))
+    /// Accepts on `listening` without letting a silent peer hold the thread: accepted
+    /// connections wait here, costing a descriptor, until they have sent something; those
+    /// silent for `timeout` seconds are closed. Each responder thread owns one.
+    struct Waiter {
+        let listening: Int32
+        let timeout: Double
+        private var waiting: [(descriptor: Int32, arrived: UInt64)] = []
+
+        init(listening: Int32, timeout: Double) {
+            self.listening = listening
+            self.timeout = timeout
         }
-        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        var receive = timeval(tv_sec: Int(timeout), tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &receive, socklen_t(MemoryLayout<timeval>.size))
-        // A peer that stops reading the answer frees the thread too.
-        var send = timeval(tv_sec: 30, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send, socklen_t(MemoryLayout<timeval>.size))
-        return .connection(fd, arrived: Deadline.now)
+
+        /// The next connection with data to read, waiting up to `wait` seconds; without
+        /// `accepting`, only those accepted before.
+        mutating func next(wait: Double, accepting: Bool = true) -> Accepted {
+            expireSilent()
+            var pollers = [pollfd(fd: accepting ? listening : -1, events: Int16(POLLIN), revents: 0)]
+                + waiting.map { pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0) }
+            let ready = poll(&pollers, nfds_t(pollers.count), Int32(wait * 1000))
+            guard ready > 0 else {
+                return ready == 0 || Foundation.errno == EINTR ? .idle : .failed(String(cString: strerror(Foundation.errno)))
+            }
+            // Data (or a hang-up, which libfcgi reads as a closed connection) on a waiting one.
+            if let index = pollers.dropFirst().firstIndex(where: { $0.revents != 0 }) {
+                let connection = waiting.remove(at: index - 1)
+                return .connection(connection.descriptor, arrived: connection.arrived)
+            }
+            guard accepting else { return .idle }
+            let fd = Foundation.accept(listening, nil, nil)
+            guard fd >= 0 else {
+                let code = Foundation.errno
+                return code == EAGAIN || code == EWOULDBLOCK || code == EINTR || code == ECONNABORTED ? .idle : .failed(String(cString: strerror(code)))
+            }
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            // Reads that stall mid-request, and a peer that stops reading the answer, fail in time too.
+            var receive = timeval(tv_sec: Int(timeout), tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &receive, socklen_t(MemoryLayout<timeval>.size))
+            var send = timeval(tv_sec: 30, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send, socklen_t(MemoryLayout<timeval>.size))
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            if poll(&poller, 1, 0) > 0 { return .connection(fd, arrived: Deadline.now) }
+            waiting.append((fd, Deadline.now))
+            return .idle
+        }
+
+        /// No accepted connection is waiting for its request.
+        var isEmpty: Bool { waiting.isEmpty }
+
+        private mutating func expireSilent() {
+            let limit = UInt64(timeout * 1e9)
+            let now = Deadline.now
+            waiting.removeAll { connection in
+                guard now - connection.arrived > limit else { return false }
+                Foundation.close(connection.descriptor)
+                return true
+            }
+        }
     }
 
     /// Stops new connections reaching a unix socket that this process bound; workers still

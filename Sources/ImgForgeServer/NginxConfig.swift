@@ -51,6 +51,17 @@ public struct NginxConfig {
             "    \"~^/(?<imgforge_p>[A-Za-z0-9_-]{2})(?<imgforge_r>[A-Za-z0-9_-]{20,})/\" \"$imgforge_p/$imgforge_p$imgforge_r\";",
             "}",
         ]
+        if let admitted = admittedRequests {
+            lines += [
+                "",
+                "# Admission: at most IMGFORGE_WORKERS image operations run and IMGFORGE_QUEUE_SIZE wait",
+                "# (\(admitted) requests at imgforge at once); beyond that nginx answers 429 at once.",
+                "map $request_method $imgforge_pool {",
+                "    default pool;",
+                "}",
+                "limit_conn_zone $imgforge_pool zone=imgforge_pool:1m;",
+            ]
+        }
         if configuration.server.rateLimitPerMinute > 0 {
             lines += [
                 "",
@@ -137,8 +148,8 @@ public struct NginxConfig {
         if configuration.security.secret != nil {
             lines += Self.textAnswer("@imgforge_forbidden", 403, "forbidden: missing or wrong Authorization bearer secret")
         }
-        if configuration.server.rateLimitPerMinute > 0 {
-            lines += Self.textAnswer("@imgforge_limited", 429, "too many requests: over the limit of \(configuration.server.rateLimitPerMinute) a minute")
+        if let message = limitMessage {
+            lines += Self.textAnswer("@imgforge_limited", 429, message)
         }
         lines += ["}", ""]
         return lines.joined(separator: "\n")
@@ -155,14 +166,34 @@ public struct NginxConfig {
         }
     }
 
+    /// Requests imgforge takes at once (running plus waiting); nil when the queue is unbounded.
+    private var admittedRequests: Int? {
+        let server = configuration.server
+        return server.queueSize > 0 ? server.workers + server.queueSize : nil
+    }
+
+    /// What a 429 from nginx says: the rate limit, the admission limit, or either.
+    private var limitMessage: String? {
+        let perMinute = configuration.server.rateLimitPerMinute
+        switch (perMinute > 0, admittedRequests) {
+        case (true, nil): return "too many requests: over the limit of \(perMinute) a minute"
+        case (false, let admitted?): return "too many requests: all image workers are busy and the queue is full (\(admitted) at once)"
+        case (true, _?): return "too many requests: over the rate limit or the queue"
+        case (false, nil): return nil
+        }
+    }
+
+    /// Rate limit and admission, on the locations that reach imgforge for image work.
     private var rateLimit: [String] {
-        guard configuration.server.rateLimitPerMinute > 0 else { return [] }
-        let burst = max(1, configuration.server.rateLimitPerMinute / 6)
-        return [
-            "        limit_req zone=imgforge burst=\(burst) nodelay;",
-            "        limit_req_status 429;",
-            "        error_page 429 @imgforge_limited;",
-        ]
+        var lines: [String] = []
+        let perMinute = configuration.server.rateLimitPerMinute
+        if perMinute > 0 {
+            lines += ["        limit_req zone=imgforge burst=\(max(1, perMinute / 6)) nodelay;", "        limit_req_status 429;"]
+        }
+        if let admitted = admittedRequests {
+            lines += ["        limit_conn imgforge_pool \(admitted);", "        limit_conn_status 429;"]
+        }
+        return lines.isEmpty ? [] : lines + ["        error_page 429 @imgforge_limited;"]
     }
 
     /// A named location answering like imgforge's own errors: short text, never cached.

@@ -1,10 +1,14 @@
 import Foundation
 
-/// Takes SIGTERM, SIGINT, SIGHUP and SIGCHLD away from default actions and from libfcgi's
+/// Takes SIGTERM, SIGINT, SIGHUP, SIGUSR2 and SIGCHLD away from default actions and from libfcgi's
 /// flag-only handlers: they are blocked in every thread and received with `sigtimedwait`.
 /// SIGUSR1 is blocked too, because libfcgi would otherwise treat it as a stop request.
 enum ShutdownSignals {
-    static let handled: [Int32] = [SIGTERM, SIGINT, SIGHUP, SIGCHLD]
+    static let handled: [Int32] = [SIGTERM, SIGINT, SIGHUP, SIGCHLD, retire]
+
+    /// What the supervisor sends a worker it replaces: finish what you hold, accept nothing more.
+    /// (SIGTERM means the pool stops: drain the socket's backlog too, nobody else will.)
+    static let retire = SIGUSR2
 
     /// Call before any thread starts, so every thread inherits the mask.
     static func block() {

@@ -89,7 +89,7 @@ public final class Supervisor {
         replacements.removeFirst()
         guard let old = workers[index] else { return }
         retiring[old.pid] = old
-        kill(old.pid, SIGTERM)
+        kill(old.pid, ShutdownSignals.retire)
         do { try spawn(index) } catch { scheduleRespawn(index, delay: 1) }
     }
 

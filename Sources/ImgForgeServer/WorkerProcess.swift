@@ -19,8 +19,15 @@ struct WorkerProcess {
         let words: [String] = ["imgforge", "worker", String(index)]
         let arguments: [UnsafeMutablePointer<CChar>?] = words.map { word in word.withCString { strdup($0) } } + [nil]
         defer { for argument in arguments { free(argument) } }
+        // Swift's crash backtracer holds a dying worker for seconds while it symbolicates (and
+        // swallowed signals sent by hand in tests); the supervisor logs the crash instead.
+        // Setting SWIFT_BACKTRACE brings the backtraces back.
+        var environment = ProcessInfo.processInfo.environment
+        if environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
+        let pairs: [UnsafeMutablePointer<CChar>?] = environment.map { key, value in "\(key)=\(value)".withCString { strdup($0) } } + [nil]
+        defer { for pair in pairs { free(pair) } }
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, executable, &actions, nil, arguments, environ)
+        let status = posix_spawn(&pid, executable, &actions, nil, arguments, pairs)
         guard status == 0 else { throw SocketError("cannot start worker \(index): \(String(cString: strerror(status)))") }
         return WorkerProcess(index: index, pid: pid, started: Deadline.now)
     }

@@ -144,11 +144,49 @@ final class ServiceStack: @unchecked Sendable {
         try waitUntilReady()
     }
 
-    /// Resident memory of imgforge, in KiB (from /proc).
+    /// The supervisor's process id.
+    var supervisorPID: pid_t { imgforge.processIdentifier }
+
+    /// The worker processes the supervisor runs now (its children, from /proc).
+    var workerPIDs: Set<pid_t> {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return Set(names.compactMap { name -> pid_t? in
+            guard let pid = pid_t(name),
+                  let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")")
+            else { return nil }
+            // Fields after the command name: state, then the parent's pid.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && pid_t(fields[1]) == supervisorPID ? pid : nil
+        })
+    }
+
+    /// The worker whose log says it is serving a URI containing `token`.
+    func workerServing(_ token: String, timeout: Double = 10) -> pid_t? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            for line in imgforgeLog.split(separator: "\n") where line.contains("serving") && line.contains(token) {
+                if let range = line.range(of: "pid=") {
+                    return pid_t(line[range.upperBound...].prefix { $0.isNumber })
+                }
+            }
+            usleep(10_000)
+        }
+        return nil
+    }
+
+    /// Resident memory of the supervisor and all its workers, in KiB (from /proc).
     var imgforgeResidentKiB: Int {
-        let status = (try? String(contentsOfFile: "/proc/\(imgforge.processIdentifier)/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+        ([supervisorPID] + workerPIDs).reduce(0) { total, pid in
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+            let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+            return total + (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0)
+        }
+    }
+
+    /// Sends a signal to the supervisor.
+    func signalImgforge(_ signal: Int32) {
+        kill(imgforge.processIdentifier, signal)
     }
 
     /// Sends SIGTERM to imgforge and returns how long it took to exit, and its exit status.
