@@ -28,9 +28,10 @@ for threads in 1 2 4; do
     stack_start IMGFORGE_WORKERS=$workers IMGFORGE_WORKER_THREADS=$threads
     wrk -t2 -c$workers -d3s "$url" > /dev/null
     wrk -t2 -c$workers -d"${seconds}s" "$url" > "$work/wrk.txt" &
+    load=$!
     sleep $((seconds / 2))
     pss=$(pool_pss)
-    wait
+    wait "$load"
     rate=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
     [ -n "$first" ] || first=$rate
     stack_stop
