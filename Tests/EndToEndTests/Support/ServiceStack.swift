@@ -252,15 +252,7 @@ final class ServiceStack: @unchecked Sendable {
     /// A listening unix socket for the `.inherited` mode.
     private static func listenUnix(_ path: String) throws -> Int32 {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: path.utf8)
-            raw[path.utf8.count] = 0
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
+        let bound = Sockets.withUnixAddress(path) { bind(fd, $0, $1) }
         guard fd >= 0, bound == 0, listen(fd, 128) == 0 else { throw TestFailure("cannot listen on \(path)") }
         return fd
     }

@@ -53,17 +53,22 @@ enum Sockets {
     /// A connection to a unix socket that sends nothing (a silent FastCGI peer).
     static func connectUnix(_ path: String) throws -> Int32 {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        let connected = withUnixAddress(path) { connect(fd, $0, $1) }
+        guard fd >= 0, connected == 0 else { throw TestFailure("cannot connect to \(path)") }
+        return fd
+    }
+
+    /// Calls `body` with the address of the unix socket at `path`.
+    static func withUnixAddress(_ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) -> Int32) -> Int32 {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             raw.copyBytes(from: path.utf8)
             raw[path.utf8.count] = 0
         }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        guard fd >= 0, connected == 0 else { throw TestFailure("cannot connect to \(path)") }
-        return fd
     }
 
     static func setTimeout(_ fd: Int32, seconds: Double) {
