@@ -57,10 +57,12 @@ public final class FastCGIServer: Sendable {
             responder.start()
         }
         // SIGTERM (the pool stops, or the supervisor went away) drains; the retire signal only retires.
+        // The supervisor may itself be pid 1 in a container: compare with the parent at start.
+        let supervisor = getppid()
         let watcher = Thread { [self] in
             while !retiring.load(ordering: .relaxed) {
                 let signal = ShutdownSignals.wait(timeout: 0.25)
-                if signal == SIGTERM || getppid() == 1 {
+                if signal == SIGTERM || getppid() != supervisor {
                     draining.store(true, ordering: .relaxed)
                     retire("stop signal")
                 } else if signal == ShutdownSignals.retire {
