@@ -25,17 +25,20 @@ final class HTTPClient {
     /// The whole request's `requestDeadline` cuts the download short too: then the answer is its 503.
     func get(_ url: String, headers: [String] = [], awsSigV4: (provider: String, credentials: String)? = nil, trusted: Bool = false,
              requestDeadline: Deadline? = nil) throws -> [UInt8] {
+        // Which limit binds is decided before the download: curl's timer may fire a moment
+        // before our clock says the request's deadline has passed.
+        let remaining = requestDeadline?.remainingSeconds ?? .infinity
+        let requestBudgetBinds = remaining < settings.timeout
         do {
-            return try download(url, headers: headers, awsSigV4: awsSigV4, trusted: trusted, requestDeadline: requestDeadline)
+            return try download(url, budget: min(settings.timeout, remaining), headers: headers, awsSigV4: awsSigV4, trusted: trusted)
         } catch let error as ServiceError where error.kind == .gatewayTimeout {
-            if let requestDeadline, requestDeadline.hasPassed { throw requestDeadline.error }
+            if let requestDeadline, requestBudgetBinds || requestDeadline.hasPassed { throw requestDeadline.error }
             throw error
         }
     }
 
-    private func download(_ url: String, headers: [String], awsSigV4: (provider: String, credentials: String)?, trusted: Bool,
-                          requestDeadline: Deadline?) throws -> [UInt8] {
-        let budget = min(settings.timeout, requestDeadline?.remainingSeconds ?? settings.timeout)
+    private func download(_ url: String, budget: Double, headers: [String], awsSigV4: (provider: String, credentials: String)?,
+                          trusted: Bool) throws -> [UInt8] {
         let deadline = ContinuousClock.now + .milliseconds(Int(budget * 1000))
         var current = url
         var hops = 0
