@@ -9,9 +9,14 @@ int imgforge_vips_init(const char *argv0) {
 
 // vips/vector.h is not part of vips/vips.h.
 void vips_vector_set_enabled(gboolean enabled);
+gboolean vips_vector_isenabled(void);
 
-void imgforge_vips_disable_vector(void) {
-    vips_vector_set_enabled(FALSE);
+void imgforge_vips_set_vector(int enabled) {
+    vips_vector_set_enabled(enabled ? TRUE : FALSE);
+}
+
+int imgforge_vips_vector_enabled(void) {
+    return vips_vector_isenabled() ? 1 : 0;
 }
 
 VipsImage *imgforge_vips_load_buffer(const void *buf, size_t len, int sequential) {

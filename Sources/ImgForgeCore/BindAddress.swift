@@ -24,6 +24,14 @@ public enum BindAddress: Equatable, Sendable, CustomStringConvertible {
         return false
     }
 
+    /// The default status socket beside a unix socket: `imgforge.sock` → `imgforge-status.sock`.
+    /// A TCP address has none (no port is taken unasked).
+    public var statusSibling: BindAddress? {
+        guard case .unix(let path) = self else { return nil }
+        let stem = path.hasSuffix(".sock") ? String(path.dropLast(".sock".count)) : path
+        return .unix(path: stem + "-status.sock")
+    }
+
     public var description: String {
         switch self {
         case .unix(let path): "unix:\(path)"

@@ -32,6 +32,10 @@ extension ServerSettings {
         logLevel = try env.logLevel("IMGFORGE_LOG_LEVEL")
         logFormat = try env.oneOf("IMGFORGE_LOG_FORMAT", default: .text, ["text": .text, "pretty": .text, "json": .json, "structured": .json])
         prometheusBind = try env.bindAddress("IMGFORGE_PROMETHEUS_BIND", tcpOnly: true)
+        statusBind = try env.bindAddress("IMGFORGE_STATUS_BIND") ?? bind.statusSibling
+        if let statusBind, statusBind == bind {
+            throw ConfigurationError(variable: "IMGFORGE_STATUS_BIND", value: statusBind.description, expected: "an address other than IMGFORGE_BIND")
+        }
         rateLimitPerMinute = try env.int("IMGFORGE_RATE_LIMIT_PER_MINUTE", default: 0, range: 0...100_000_000)
     }
 }

@@ -16,6 +16,7 @@ extension Configuration {
             ("IMGFORGE_DOWNLOAD_TIMEOUT", "\(sources.downloadTimeout) s"),
             ("IMGFORGE_LOG_LEVEL", server.logLevel.rawValue),
             ("IMGFORGE_LOG_FORMAT", server.logFormat.rawValue),
+            ("IMGFORGE_STATUS_BIND", server.statusBind.map(\.description) ?? "(unset: workers answer /status)"),
             ("IMGFORGE_PROMETHEUS_BIND", optional(server.prometheusBind)),
             ("IMGFORGE_KEY", pairs == 0 ? "(unset)" : "**** (\(pairs) key\(pairs == 1 ? "" : "s"))"),
             ("IMGFORGE_SALT", pairs == 0 ? "(unset)" : "**** (\(pairs) salt\(pairs == 1 ? "" : "s"))"),

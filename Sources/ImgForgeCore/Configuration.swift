@@ -32,6 +32,9 @@ public struct ServerSettings: Sendable {
 
     /// How many worker processes make up the pool.
     public var workerProcesses: Int { (workers + workerThreads - 1) / workerThreads }
+    /// Where the supervisor answers `/status` itself (even while every worker is busy); nil
+    /// leaves `/status` to the workers.
+    public var statusBind: BindAddress?
     /// A separate listener for `/metrics`, if any.
     public var prometheusBind: BindAddress?
     /// Image requests allowed per minute; 0 means no limit.

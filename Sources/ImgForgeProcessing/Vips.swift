@@ -9,9 +9,8 @@ public enum Vips {
         guard imgforge_vips_init("imgforge") == 0 else { return false }
         // The operation cache only grows memory in a long-running server.
         vips_cache_set_max(0)
-        // liborc's generated SIMD code crashed the process under sustained parallel load (a race when
-        // freeing compiled programs: heap corruption after ~100k requests here). Correctness first.
-        imgforge_vips_disable_vector()
+        // Off until `setVectorised` says otherwise: see there.
+        imgforge_vips_set_vector(0)
         // ImageMagick, PDF and other loaders not meant for hostile input.
         vips_block_untrusted_set(1)
         // Requests already run in parallel, one per responder thread; libvips' own worker threads
@@ -27,6 +26,16 @@ public enum Vips {
             throw ServiceError(.internalError, "libvips failed to start: \(takeError())")
         }
     }
+
+    /// libvips' SIMD paths (liborc). They corrupted the heap (in `orc_code_free`) when several
+    /// image operations ran at once in one process, so they are on only where a process runs one
+    /// operation at a time; `VIPS_NOVECTOR` keeps them off whatever this says.
+    public static func setVectorised(_ enabled: Bool) {
+        imgforge_vips_set_vector(enabled && getenv("VIPS_NOVECTOR") == nil ? 1 : 0)
+    }
+
+    /// Whether libvips runs its SIMD paths now.
+    public static var isVectorised: Bool { imgforge_vips_vector_enabled() != 0 }
 
     static func clearError() {
         vips_error_clear()

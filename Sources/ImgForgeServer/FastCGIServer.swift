@@ -3,6 +3,7 @@ import Foundation
 import ImgForgeCache
 import ImgForgeCore
 import ImgForgeFetch
+import ImgForgeProcessing
 import Logging
 import Synchronization
 
@@ -39,6 +40,8 @@ public final class FastCGIServer: Sendable {
         guard FCGX_Init() == 0 else { throw SocketError("FastCGI library failed to initialise") }
         let listening = ListeningSocket.workerDescriptor
         let threads = configuration.server.workerThreads
+        logger.info("worker started", metadata: ["worker": "\(index)", "pid": "\(getpid())", "threads": "\(threads)",
+                                                 "simd": "\(Vips.isVectorised ? "on" : "off")"])
         let scoreboard = try? Scoreboard(descriptor: Scoreboard.workerDescriptor, slotCount: configuration.server.workerProcesses * threads)
         let finished = DispatchGroup()
         let fetchSettings = FetchSettings(configuration, version: version)

@@ -29,9 +29,20 @@ public struct NginxConfig {
             "# Render it again whenever imgforge's settings change.",
             "",
             "upstream imgforge {",
-            "    server \(upstream);",
+            "    server \(Self.upstream(configuration.server.bind));",
             "}",
             "",
+        ]
+        if let statusBind = configuration.server.statusBind {
+            lines += [
+                "# The supervisor's own socket: /status answers even while every worker is busy.",
+                "upstream imgforge_status {",
+                "    server \(Self.upstream(statusBind));",
+                "}",
+                "",
+            ]
+        }
+        lines += [
             "# The output format negotiated from Accept, computed once here and passed to imgforge.",
             "map $http_accept $imgforge_variant {",
             "    default \"\";",
@@ -85,7 +96,7 @@ public struct NginxConfig {
             "    location = /status {",
             "        include \(fastcgiParams);",
             "        fastcgi_param REQUEST_ID \(Self.requestID);",
-            "        fastcgi_pass imgforge;",
+            "        fastcgi_pass \(configuration.server.statusBind == nil ? "imgforge" : "imgforge_status");",
             "    }",
             "",
         ]
@@ -159,8 +170,8 @@ public struct NginxConfig {
     /// cheaper than `$request_id`, whose random bytes cost about 7% of hit throughput here.
     static let requestID = "$pid-$connection-$connection_requests"
 
-    private var upstream: String {
-        switch configuration.server.bind {
+    private static func upstream(_ address: BindAddress) -> String {
+        switch address {
         case .unix(let path): "unix:\(path)"
         case .tcp(let host, let port): BindAddress.tcp(host: host.isEmpty ? "127.0.0.1" : host, port: port).description
         }

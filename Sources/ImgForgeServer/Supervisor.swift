@@ -1,3 +1,4 @@
+import CFastCGI
 import Foundation
 import ImgForgeCache
 import ImgForgeCore
@@ -16,6 +17,7 @@ public final class Supervisor {
 
     private var socket: ListeningSocket!
     private var scoreboard: Scoreboard!
+    private var status: PoolStatus?
     /// The current worker of each index.
     private var workers: [Int: WorkerProcess] = [:]
     /// Workers asked to finish and exit (recycled or replaced), until they have.
@@ -40,6 +42,14 @@ public final class Supervisor {
         socket.makeNonBlocking()
         let server = configuration.server
         scoreboard = try Scoreboard.create(slotCount: server.workerProcesses * server.workerThreads)
+        if let address = server.statusBind {
+            guard FCGX_Init() == 0 else { throw SocketError("FastCGI library failed to initialise") }
+            do {
+                status = PoolStatus(socket: try ListeningSocket.bind(address, backlog: 64), scoreboard: scoreboard)
+            } catch {
+                throw SocketError("cannot listen for /status on \(address) (IMGFORGE_STATUS_BIND): \(error)")
+            }
+        }
         // The cache is prepared once, here; workers only use it, and one janitor serves the pool.
         let janitor = try CacheSetup.make(configuration, version: version).map { cache in
             CacheJanitor(cache: cache, interval: 60) { [logger] report in
@@ -50,7 +60,10 @@ public final class Supervisor {
         logger.info("imgforge \(version) listening", metadata: [
             "on": "\(socket.description)", "workers": "\(server.workerProcesses)",
             "threads_per_worker": "\(server.workerThreads)", "timeout": "\(server.timeout)s",
+            "status": "\(status?.address ?? "answered by the workers")",
         ])
+        publish()
+        status?.start()
         janitor?.start()
         let signal = supervise()
         janitor?.stop()
@@ -79,7 +92,13 @@ public final class Supervisor {
             }
             replaceNext()
             respawnDue()
+            publish()
         }
+    }
+
+    /// What `/status` reports, refreshed on every turn of the supervision loop.
+    private func publish() {
+        status?.publish(PoolView(configured: configuration.server.workerProcesses, alive: workers.count, restarts: restarts))
     }
 
     /// One replacement at a time: the old worker finishes what it serves while its successor
@@ -151,6 +170,7 @@ public final class Supervisor {
         let started = ContinuousClock.now
         logger.info("stopping", metadata: ["signal": "\(ExitStatus.name(signal))"])
         socket.unlinkPath()
+        status?.stop()
         let all = Array(workers.values) + Array(retiring.values)
         for worker in all { kill(worker.pid, SIGTERM) }
         var alive = Set(all.map(\.pid))

@@ -89,6 +89,44 @@ struct CrashIsolationTests {
     }
 }
 
+/// `/status` is the supervisor's answer: it comes while every worker is busy, and counts them.
+@Suite(.serialized, .serviceStack(["IMGFORGE_WORKERS": "2"]))
+struct PoolStatusTests {
+    @Test func statusAnswersWhileEveryWorkerIsBusy() throws {
+        let stack = try currentStack()
+        let jpeg = try TestImage.quadrants(width: 100, height: 100, suffix: ".jpg")
+        let paths = ["/busy-0.jpg", "/busy-1.jpg"]
+        for path in paths { stack.serveSlowly(path, jpeg, seconds: 2) }
+        let requests = paths.map { path in Background { Outcome.of(stack, "/unsafe/rs:fit:50:50/plain/\(stack.origin.url(path))") } }
+        #expect(stack.waitForOrigin(paths), "both workers are held by the origin")
+        let busy = Outcome.of(stack, "/status")
+        #expect(busy.status == 200 && busy.seconds < 0.5, "\(busy)")
+        #expect(busy.text.contains(#""alive":2"#) && busy.text.contains(#""busy":2"#), "\(busy.text)")
+        #expect(requests.map { $0.wait()?.status } == [200, 200])
+        // A worker marks itself idle just after its answer has gone.
+        var idle = ""
+        for _ in 0..<20 {
+            idle = Outcome.of(stack, "/status").text
+            if idle.contains(#""busy":0"#) { break }
+            usleep(50_000)
+        }
+        #expect(idle.contains(#""busy":0"#), "\(idle)")
+    }
+
+    @Test func statusCountsRestarts() throws {
+        let stack = try currentStack()
+        let before = try #require(stack.workerPIDs.first)
+        kill(before, SIGKILL)
+        var text = ""
+        for _ in 0..<40 {
+            text = Outcome.of(stack, "/status").text
+            if text.contains(#""alive":2"#) && text.contains(#""restarts":1"#) { break }
+            usleep(50_000)
+        }
+        #expect(text.contains(#""configured":2"#) && text.contains(#""alive":2"#) && text.contains(#""restarts":1"#), "\(text)")
+    }
+}
+
 /// URLs that used to trap or stall the process answer 400 at once, and the service carries on.
 @Suite(.serviceStack(["IMGFORGE_WORKERS": "2"]))
 struct HostileNumbersTests {

@@ -8,7 +8,8 @@
 
 // libvips
 int imgforge_vips_init(const char *argv0);
-void imgforge_vips_disable_vector(void);
+void imgforge_vips_set_vector(int enabled);
+int imgforge_vips_vector_enabled(void);
 VipsImage *imgforge_vips_load_buffer(const void *buf, size_t len, int sequential);
 int imgforge_vips_write_buffer(VipsImage *in, const char *suffix, void **buf, size_t *len);
 int imgforge_vips_write_memory_rgb(VipsImage *in, void **buf, size_t *len);

@@ -23,6 +23,7 @@ public struct ImageProcessor: Sendable {
 
     public init(settings: ProcessingSettings) throws {
         try Vips.start()
+        Vips.setVectorised(settings.oneOperationAtATime)
         self.settings = settings
     }
 

@@ -15,11 +15,14 @@ public struct ProcessingSettings: Sendable {
     public var maxAnimationFrames: Int
     /// Empty accepts every supported type.
     public var allowedMimeTypes: [String]
+    /// True when this process runs one image operation at a time: libvips' SIMD is safe then.
+    public var oneOperationAtATime: Bool
 
     public init(
         defaultQuality: Int = 85, formatQuality: [ImageFormat: Int] = [:], defaultFormat: ImageFormat? = nil,
         autoWebP: Bool = false, autoAVIF: Bool = false, maxSrcResolution: Double = 50, maxResultDimension: Int = 0,
-        maxAnimationFrames: Int = 100, allowedMimeTypes: [String] = []
+        maxAnimationFrames: Int = 100, allowedMimeTypes: [String] = [],
+        oneOperationAtATime: Bool = false
     ) {
         self.defaultQuality = defaultQuality
         self.formatQuality = formatQuality
@@ -30,6 +33,7 @@ public struct ProcessingSettings: Sendable {
         self.maxResultDimension = maxResultDimension
         self.maxAnimationFrames = maxAnimationFrames
         self.allowedMimeTypes = allowedMimeTypes
+        self.oneOperationAtATime = oneOperationAtATime
     }
 
     public init(_ configuration: Configuration) {
@@ -42,7 +46,8 @@ public struct ProcessingSettings: Sendable {
             maxSrcResolution: configuration.limits.maxSrcResolution,
             maxResultDimension: configuration.limits.maxResultDimension,
             maxAnimationFrames: configuration.limits.maxAnimationFrames,
-            allowedMimeTypes: configuration.limits.allowedMimeTypes
+            allowedMimeTypes: configuration.limits.allowedMimeTypes,
+            oneOperationAtATime: configuration.server.workerThreads == 1
         )
     }
 }

@@ -57,6 +57,10 @@ final class ServiceStack: @unchecked Sendable {
         case .inherited:
             inheritedSocket = try Self.listenUnix(socketPath)
             imgforgeEnvironment["IMGFORGE_BIND"] = "unix:\(directory.path)/unused.sock"
+            // nginx is rendered with the real socket's name: both must agree on the status socket.
+            if imgforgeEnvironment["IMGFORGE_STATUS_BIND"] == nil {
+                imgforgeEnvironment["IMGFORGE_STATUS_BIND"] = "unix:\(directory.path)/imgforge-status.sock"
+            }
         case .tcp:
             upstream = "127.0.0.1:\(try Sockets.freePort())"
             imgforgeEnvironment["IMGFORGE_BIND"] = upstream
