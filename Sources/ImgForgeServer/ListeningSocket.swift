@@ -8,14 +8,27 @@ struct ListeningSocket {
     let ownedPath: String?
     let description: String
 
-    /// A listening socket handed over on fd 0 (spawn-fcgi, systemd socket activation).
+    /// A listening socket handed over: on fd 0 (spawn-fcgi, systemd's `StandardInput=socket`),
+    /// or by systemd's own protocol (`LISTEN_PID`/`LISTEN_FDS`, first socket on fd 3). The
+    /// variables are cleared so that the workers, which get the socket on fd 0, do not see them.
     static func inherited() -> ListeningSocket? {
+        if isListening(0) { return ListeningSocket(descriptor: 0, ownedPath: nil, description: "fd 0") }
+        let environment = ProcessInfo.processInfo.environment
+        defer { for name in ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"] { unsetenv(name) } }
+        guard environment["LISTEN_PID"].flatMap({ pid_t($0) }) == getpid(),
+              let count = environment["LISTEN_FDS"].flatMap({ Int($0) }), count >= 1, isListening(systemdDescriptor)
+        else { return nil }
+        _ = fcntl(systemdDescriptor, F_SETFD, FD_CLOEXEC)
+        return ListeningSocket(descriptor: systemdDescriptor, ownedPath: nil, description: "systemd socket (fd 3)")
+    }
+
+    /// Where systemd puts the first socket it passes.
+    private static let systemdDescriptor: Int32 = 3
+
+    private static func isListening(_ descriptor: Int32) -> Bool {
         var accepting: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
-        guard getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &length) == 0, accepting != 0 else {
-            return nil
-        }
-        return ListeningSocket(descriptor: 0, ownedPath: nil, description: "fd 0")
+        return getsockopt(descriptor, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &length) == 0 && accepting != 0
     }
 
     static func bind(_ address: BindAddress, backlog: Int32 = 1024) throws -> ListeningSocket {

@@ -15,6 +15,25 @@ struct InheritedSocketTests {
     }
 }
 
+/// imgforge started by systemd's socket-activation protocol: the socket on fd 3, `LISTEN_FDS=1`.
+@Suite(.serialized, .serviceStack(["IMGFORGE_WORKERS": "2"], socket: .systemd))
+struct SystemdSocketActivationTests {
+    @Test func servesOnTheActivatedSocket() throws {
+        let stack = try currentStack()
+        try stack.writeLocal("a.jpg", try TestImage.quadrants(width: 80, height: 40, suffix: ".jpg"))
+        let response = try stack.get("/unsafe/rs:fit:40:40/plain/local:///a.jpg")
+        #expect(response.status == 200)
+        #expect(try TestImage(decoding: response.body).width == 40)
+        #expect(stack.imgforgeLog.contains("systemd socket (fd 3)"))
+        // The pool works as it does with any other socket: a worker that dies is replaced.
+        let victim = try #require(stack.workerPIDs.first)
+        kill(victim, SIGKILL)
+        usleep(500_000)
+        #expect(try stack.get("/unsafe/rs:fit:20:20/plain/local:///a.jpg").status == 200)
+        #expect(stack.workerPIDs.count == 2 && !stack.workerPIDs.contains(victim))
+    }
+}
+
 /// imgforge binding its own TCP port.
 @Suite(.serviceStack(socket: .tcp))
 struct TCPBindTests {

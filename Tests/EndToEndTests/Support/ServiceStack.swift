@@ -12,6 +12,8 @@ final class ServiceStack: @unchecked Sendable {
         case inherited
         /// imgforge binds a TCP port on 127.0.0.1 (`IMGFORGE_BIND=127.0.0.1:PORT`).
         case tcp
+        /// systemd's socket-activation protocol: the socket on fd 3, `LISTEN_PID` and `LISTEN_FDS=1`.
+        case systemd
     }
 
     @TaskLocal static var current: ServiceStack?
@@ -54,7 +56,7 @@ final class ServiceStack: @unchecked Sendable {
         switch socketMode {
         case .bind:
             break
-        case .inherited:
+        case .inherited, .systemd:
             inheritedSocket = try Self.listenUnix(socketPath)
             imgforgeEnvironment["IMGFORGE_BIND"] = "unix:\(directory.path)/unused.sock"
             // nginx is rendered with the real socket's name: both must agree on the status socket.
@@ -67,11 +69,21 @@ final class ServiceStack: @unchecked Sendable {
         }
         self.upstream = upstream
         self.imgforgeEnvironment = imgforgeEnvironment
-        self.inheritedSocket = socketMode == .inherited
-        imgforge = try Self.launch(
-            Self.imgforgeBinary(), ["serve"], environment: imgforgeEnvironment,
-            log: directory.appendingPathComponent("imgforge.log"), standardInput: inheritedSocket
-        )
+        self.inheritedSocket = socketMode != .bind && socketMode != .tcp
+        if socketMode == .systemd {
+            // What systemd does: the socket on fd 3, LISTEN_PID naming the process, LISTEN_FDS=1.
+            // (The shell moves the socket from fd 0 and then becomes imgforge, keeping its pid.)
+            imgforge = try Self.launch(
+                URL(fileURLWithPath: "/bin/sh"),
+                ["-c", "exec 3<&0 0</dev/null; export LISTEN_PID=$$ LISTEN_FDS=1; exec \"$0\" serve", try Self.imgforgeBinary().path],
+                environment: imgforgeEnvironment, log: directory.appendingPathComponent("imgforge.log"), standardInput: inheritedSocket
+            )
+        } else {
+            imgforge = try Self.launch(
+                Self.imgforgeBinary(), ["serve"], environment: imgforgeEnvironment,
+                log: directory.appendingPathComponent("imgforge.log"), standardInput: inheritedSocket
+            )
+        }
         if let inheritedSocket { close(inheritedSocket) }
 
         let nginxPrefix = directory.appendingPathComponent("nginx").path
