@@ -70,7 +70,10 @@ final class PoolStatus: @unchecked Sendable {
             let method = connection.parameter("REQUEST_METHOD") ?? "GET"
             let uri = connection.parameter("REQUEST_URI") ?? "/"
             let path = uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? uri
-            let response: Response = path == "/status" ? self.response() : .text(404, "not found: the status socket answers /status only")
+            let response: Response =
+                if method != "GET" && method != "HEAD" { .text(405, "method not allowed: \(method)") }
+                else if path == "/status" { self.response() }
+                else { .text(404, "not found: the status socket answers /status only") }
             connection.send(response, requestID: connection.parameter("REQUEST_ID") ?? RequestID.make(), includeBody: method != "HEAD")
             connection.finish()
         }

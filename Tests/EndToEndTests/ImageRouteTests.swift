@@ -8,7 +8,10 @@ struct ImageRouteTests {
     @Test func statusAnswersOK() throws {
         let response = try currentStack().get("/status")
         #expect(response.status == 200)
-        #expect(response.text == #"{"status":"ok"}"#)
+        let status = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        #expect(status?["status"] as? String == "ok")
+        let workers = status?["workers"] as? [String: Int]
+        #expect(workers?["configured"] != nil && workers?["alive"] == workers?["configured"], "\(response.text)")
         #expect(response.header("Content-Type") == "application/json")
         #expect(response.header("X-Request-ID")?.isEmpty == false)
     }
