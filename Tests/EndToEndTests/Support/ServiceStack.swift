@@ -123,7 +123,8 @@ final class ServiceStack: @unchecked Sendable {
     func writeLocal(_ name: String, _ bytes: [UInt8]) throws {
         let url = localRoot.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(bytes).write(to: url)
+        // Tests of a suite run in parallel and may write the same fixture: never let one read a half-written file.
+        try Data(bytes).write(to: url, options: .atomic)
     }
 
     var imgforgeLog: String {
