@@ -6,6 +6,11 @@ import Foundation
 final class FastCGIConnection {
     private var request = FCGX_Request()
 
+    /// libfcgi's process-wide set-up, once per process before the first connection.
+    static func startLibrary() throws {
+        guard FCGX_Init() == 0 else { throw SocketError("FastCGI library failed to initialise") }
+    }
+
     init() {
         // No listening socket: libfcgi must never accept on its own (and block without a timeout).
         FCGX_InitRequest(&request, -1, 0)

@@ -1,4 +1,3 @@
-import CFastCGI
 import Foundation
 import ImgForgeCache
 import ImgForgeCore
@@ -37,7 +36,7 @@ public final class FastCGIServer: Sendable {
     /// Serves until retired; in-flight requests finish first.
     public func run() throws {
         ShutdownSignals.block()
-        guard FCGX_Init() == 0 else { throw SocketError("FastCGI library failed to initialise") }
+        try FastCGIConnection.startLibrary()
         let listening = ListeningSocket.workerDescriptor
         let threads = configuration.server.workerThreads
         logger.info("worker started", metadata: ["worker": "\(index)", "pid": "\(getpid())", "threads": "\(threads)",

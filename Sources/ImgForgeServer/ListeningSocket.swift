@@ -14,13 +14,16 @@ struct ListeningSocket {
     static func inherited() -> ListeningSocket? {
         if isListening(0) { return ListeningSocket(descriptor: 0, ownedPath: nil, description: "fd 0") }
         let environment = ProcessInfo.processInfo.environment
-        defer { for name in ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"] { unsetenv(name) } }
+        defer { for name in systemdVariables { unsetenv(name) } }
         guard environment["LISTEN_PID"].flatMap({ pid_t($0) }) == getpid(),
               let count = environment["LISTEN_FDS"].flatMap({ Int($0) }), count >= 1, isListening(systemdDescriptor)
         else { return nil }
         _ = fcntl(systemdDescriptor, F_SETFD, FD_CLOEXEC)
         return ListeningSocket(descriptor: systemdDescriptor, ownedPath: nil, description: "systemd socket (fd 3)")
     }
+
+    /// systemd's socket-activation variables: meant for the process systemd started only.
+    static let systemdVariables = ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"]
 
     /// Where systemd puts the first socket it passes.
     private static let systemdDescriptor: Int32 = 3

@@ -1,7 +1,5 @@
-import CFastCGI
 import Foundation
 import ImgForgeCore
-import Logging
 import Synchronization
 
 /// The supervisor's view of its pool, as `/status` reports it.
@@ -68,12 +66,9 @@ final class PoolStatus: @unchecked Sendable {
             guard case .connection(let descriptor, _) = waiter.next(wait: 0.25) else { continue }
             guard connection.begin(on: descriptor) else { continue }
             let method = connection.parameter("REQUEST_METHOD") ?? "GET"
-            let uri = connection.parameter("REQUEST_URI") ?? "/"
-            let path = uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? uri
-            let response: Response =
-                if method != "GET" && method != "HEAD" { .text(405, "method not allowed: \(method)") }
-                else if path == "/status" { self.response() }
-                else { .text(404, "not found: the status socket answers /status only") }
+            let isStatus = (try? Route(requestURI: connection.parameter("REQUEST_URI") ?? "/")) == .status
+            let response = Response.refusing(method: method)
+                ?? (isStatus ? self.response() : .text(404, "not found: the status socket answers /status only"))
             connection.send(response, requestID: connection.parameter("REQUEST_ID") ?? RequestID.make(), includeBody: method != "HEAD")
             connection.finish()
         }

@@ -29,9 +29,7 @@ public struct RequestHandler: Sendable {
     }
 
     public func handle(_ request: Request, fetcher: SourceFetcher) -> Response {
-        guard request.method == "GET" || request.method == "HEAD" else {
-            return .text(405, "method not allowed: \(request.method)")
-        }
+        if let refused = Response.refusing(method: request.method) { return refused }
         do {
             switch try Route(requestURI: request.uri, presetsOnly: configuration.presets.onlyPresets) {
             case .status:

@@ -29,6 +29,11 @@ public struct Response: Sendable {
         )
     }
 
+    /// The 405 for a method other than GET and HEAD, or nil when the method is served.
+    public static func refusing(method: String) -> Response? {
+        method == "GET" || method == "HEAD" ? nil : .text(405, "method not allowed: \(method)")
+    }
+
     /// Hands the request back to nginx, which serves the cached file with its own headers.
     public static func internalRedirect(_ uri: String) -> Response {
         Response(status: 200, headers: [("X-Accel-Redirect", uri)])

@@ -1,4 +1,3 @@
-import CFastCGI
 import Foundation
 import ImgForgeCache
 import ImgForgeCore
@@ -43,7 +42,7 @@ public final class Supervisor {
         let server = configuration.server
         scoreboard = try Scoreboard.create(slotCount: server.workerProcesses * server.workerThreads)
         if let address = server.statusBind {
-            guard FCGX_Init() == 0 else { throw SocketError("FastCGI library failed to initialise") }
+            try FastCGIConnection.startLibrary()
             do {
                 status = PoolStatus(socket: try ListeningSocket.bind(address, backlog: 64), scoreboard: scoreboard)
             } catch {

@@ -25,7 +25,7 @@ struct WorkerProcess {
         var environment = ProcessInfo.processInfo.environment
         if environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
         // systemd's socket variables were the supervisor's; a worker's socket is on fd 0.
-        for name in ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"] { environment[name] = nil }
+        for name in ListeningSocket.systemdVariables { environment[name] = nil }
         let pairs: [UnsafeMutablePointer<CChar>?] = environment.map { key, value in "\(key)=\(value)".withCString { strdup($0) } } + [nil]
         defer { for pair in pairs { free(pair) } }
         var pid: pid_t = 0

@@ -5,13 +5,7 @@ import Testing
 @Suite(.serviceStack(socket: .inherited))
 struct InheritedSocketTests {
     @Test func servesOnTheInheritedSocket() throws {
-        let stack = try currentStack()
-        try stack.writeLocal("a.png", try TestImage.quadrants(width: 64, height: 32, suffix: ".png"))
-        let response = try stack.get("/unsafe/rs:fit:32:32/plain/local:///a.png")
-        #expect(response.status == 200)
-        let image = try TestImage(decoding: response.body)
-        #expect((image.width, image.height) == (32, 16))
-        #expect(stack.imgforgeLog.contains("fd 0"))
+        try expectServesAResize(try currentStack(), suffix: ".png", listeningOn: "fd 0")
     }
 }
 
@@ -20,11 +14,7 @@ struct InheritedSocketTests {
 struct SystemdSocketActivationTests {
     @Test func servesOnTheActivatedSocket() throws {
         let stack = try currentStack()
-        try stack.writeLocal("a.jpg", try TestImage.quadrants(width: 80, height: 40, suffix: ".jpg"))
-        let response = try stack.get("/unsafe/rs:fit:40:40/plain/local:///a.jpg")
-        #expect(response.status == 200)
-        #expect(try TestImage(decoding: response.body).width == 40)
-        #expect(stack.imgforgeLog.contains("systemd socket (fd 3)"))
+        try expectServesAResize(stack, suffix: ".jpg", listeningOn: "systemd socket (fd 3)")
         // The pool works as it does with any other socket: a worker that dies is replaced.
         let victim = try #require(stack.workerPIDs.first)
         kill(victim, SIGKILL)
@@ -39,12 +29,18 @@ struct SystemdSocketActivationTests {
 struct TCPBindTests {
     @Test func servesOnTCP() throws {
         let stack = try currentStack()
-        try stack.writeLocal("a.jpg", try TestImage.quadrants(width: 90, height: 60, suffix: ".jpg"))
-        let response = try stack.get("/unsafe/rs:fit:45:45/plain/local:///a.jpg")
-        #expect(response.status == 200)
-        #expect(try TestImage(decoding: response.body).width == 45)
-        #expect(stack.imgforgeLog.contains(stack.upstream))
+        try expectServesAResize(stack, suffix: ".jpg", listeningOn: stack.upstream)
     }
+}
+
+/// A 64×32 source resized to fit 32×32 comes back 32×16, and imgforge's log names the socket it listens on.
+private func expectServesAResize(_ stack: ServiceStack, suffix: String, listeningOn socket: String) throws {
+    try stack.writeLocal("a\(suffix)", try TestImage.quadrants(width: 64, height: 32, suffix: suffix))
+    let response = try stack.get("/unsafe/rs:fit:32:32/plain/local:///a\(suffix)")
+    #expect(response.status == 200)
+    let image = try TestImage(decoding: response.body)
+    #expect((image.width, image.height) == (32, 16))
+    #expect(stack.imgforgeLog.contains(socket), "imgforge names \(socket)")
 }
 
 /// A malformed setting stops imgforge at start with a message naming the variable.
