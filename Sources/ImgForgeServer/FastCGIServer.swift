@@ -59,8 +59,9 @@ public final class FastCGIServer: Sendable {
             responder.start()
         }
         // SIGTERM (the pool stops, or the supervisor went away) drains; the retire signal only retires.
-        // The supervisor may itself be pid 1 in a container: compare with the parent at start.
-        let supervisor = getppid()
+        // The supervisor may itself be pid 1 in a container, and may have died before this worker
+        // got here: compare with the pid it wrote in the scoreboard before starting any worker.
+        let supervisor = scoreboard?.supervisor ?? getppid()
         let watcher = Thread { [self] in
             while !retiring.load(ordering: .relaxed) {
                 let signal = ShutdownSignals.wait(timeout: 0.25)
@@ -118,7 +119,7 @@ public final class FastCGIServer: Sendable {
                     deadline: .after(seconds: configuration.server.timeout, from: arrived)
                 )
                 let id = request.id ?? RequestID.make()
-                scoreboard?.set(slot, "\(id) \(request.method) \(request.uri)")
+                scoreboard?.set(slot, "\(id) \(request.method) \(request.uri)", since: arrived)
                 logger.debug("serving", metadata: ["id": "\(id)", "uri": "\(request.uri)", "pid": "\(getpid())"])
                 let response = handler.handle(request, fetcher: fetcher)
                 logger.debug("request", metadata: ["id": "\(id)", "uri": "\(request.uri)", "status": "\(response.status)", "worker": "\(index)"])

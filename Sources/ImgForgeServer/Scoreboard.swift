@@ -1,13 +1,27 @@
 import Foundation
+import ImgForgeCore
 
 /// Shared memory in which every responder thread of every worker process writes the request
-/// it is serving, so the supervisor can name the request a crashed worker took down.
-/// Created by the supervisor (a memfd) and handed to each worker on a fixed descriptor.
+/// it is serving and since when, so the supervisor can name the request a crashed worker took
+/// down and kill a worker stuck past its deadline. Created by the supervisor (a memfd) and
+/// handed to each worker on a fixed descriptor; it also names the supervisor, so a worker can
+/// tell that its supervisor is gone even when that happened before the worker looked.
 final class Scoreboard: @unchecked Sendable {
-    /// Bytes per responder thread: a length, then the request id and path.
+    /// Bytes per responder thread: a length, the start time, then the request id and path.
     static let slotSize = 1024
+    /// Bytes before the first slot: the supervisor's pid.
+    private static let headerSize = 64
+    private static let textOffset = 16
     /// Where a worker process finds the scoreboard.
     static let workerDescriptor: Int32 = 3
+
+    /// What one responder thread is serving.
+    struct Entry: Equatable {
+        /// Request id, method and URI.
+        var text: String
+        /// When the request arrived, on the system-wide monotonic clock (`Deadline.now`).
+        var since: UInt64
+    }
 
     let descriptor: Int32
     let slotCount: Int
@@ -21,13 +35,15 @@ final class Scoreboard: @unchecked Sendable {
         let fd = mkstemp(&template)
         guard fd >= 0 else { throw SocketError.errno("scoreboard") }
         unlink(template)
-        guard ftruncate(fd, off_t(slotCount * slotSize)) == 0 else { throw SocketError.errno("scoreboard") }
-        return try Scoreboard(descriptor: fd, slotCount: slotCount)
+        guard ftruncate(fd, off_t(headerSize + slotCount * slotSize)) == 0 else { throw SocketError.errno("scoreboard") }
+        let scoreboard = try Scoreboard(descriptor: fd, slotCount: slotCount)
+        scoreboard.memory.storeBytes(of: getpid(), as: pid_t.self)
+        return scoreboard
     }
 
     /// Maps the scoreboard a supervisor handed over.
     init(descriptor: Int32, slotCount: Int) throws {
-        guard let mapped = mmap(nil, slotCount * Self.slotSize, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0),
+        guard let mapped = mmap(nil, Self.headerSize + slotCount * Self.slotSize, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0),
               mapped != MAP_FAILED
         else { throw SocketError.errno("mapping the scoreboard") }
         self.descriptor = descriptor
@@ -35,22 +51,31 @@ final class Scoreboard: @unchecked Sendable {
         memory = mapped
     }
 
-    /// Records what `slot` is serving now; nil when it is idle.
-    func set(_ slot: Int, _ text: String?) {
+    /// The process that created the scoreboard: the pool's supervisor.
+    var supervisor: pid_t { memory.load(as: pid_t.self) }
+
+    /// Records what `slot` is serving now, since `since`; nil when it is idle.
+    func set(_ slot: Int, _ text: String?, since: UInt64 = Deadline.now) {
         guard slot >= 0, slot < slotCount else { return }
-        let base = memory + slot * Self.slotSize
-        let bytes = Array((text ?? "").utf8.prefix(Self.slotSize - 4))
+        let base = memory + Self.headerSize + slot * Self.slotSize
+        let bytes = Array((text ?? "").utf8.prefix(Self.slotSize - Self.textOffset))
+        // Length 0 first: a reader in another process never takes half-written text for a request.
         base.storeBytes(of: UInt32(0), as: UInt32.self)
-        if !bytes.isEmpty { bytes.withUnsafeBytes { (base + 4).copyMemory(from: $0.baseAddress!, byteCount: bytes.count) } }
+        (base + 8).storeBytes(of: bytes.isEmpty ? 0 : since, as: UInt64.self)
+        if !bytes.isEmpty { bytes.withUnsafeBytes { (base + Self.textOffset).copyMemory(from: $0.baseAddress!, byteCount: bytes.count) } }
         base.storeBytes(of: UInt32(bytes.count), as: UInt32.self)
     }
 
-    /// What `slot` was serving, if anything.
-    func get(_ slot: Int) -> String? {
+    /// What `slot` is serving, if anything.
+    func entry(_ slot: Int) -> Entry? {
         guard slot >= 0, slot < slotCount else { return nil }
-        let base = memory + slot * Self.slotSize
-        let count = min(Int(base.load(as: UInt32.self)), Self.slotSize - 4)
+        let base = memory + Self.headerSize + slot * Self.slotSize
+        let count = min(Int(base.load(as: UInt32.self)), Self.slotSize - Self.textOffset)
         guard count > 0 else { return nil }
-        return String(decoding: UnsafeRawBufferPointer(start: base + 4, count: count), as: UTF8.self)
+        let text = String(decoding: UnsafeRawBufferPointer(start: base + Self.textOffset, count: count), as: UTF8.self)
+        return Entry(text: text, since: (base + 8).load(as: UInt64.self))
     }
+
+    /// What `slot` is serving, if anything.
+    func get(_ slot: Int) -> String? { entry(slot)?.text }
 }

@@ -26,6 +26,8 @@ public final class Supervisor {
     /// Consecutive quick deaths of each index, for the back-off.
     private var quickDeaths: [Int: Int] = [:]
     private var replacements: [Int] = []
+    /// Workers killed for overstaying their deadline, until they are reaped.
+    private var overdue: Set<pid_t> = []
     private var restarts = 0
 
     public init(configuration: Configuration, logger: Logger, version: String) {
@@ -89,9 +91,37 @@ public final class Supervisor {
             default:
                 break
             }
+            killOverdue()
             replaceNext()
             respawnDue()
             publish()
+        }
+    }
+
+    /// How long past its deadline a request may keep its worker before the supervisor kills it:
+    /// libvips checks the deadline only between tiles, so a worker stuck inside one C call (or
+    /// stopped) would otherwise hold its place in the pool for good.
+    static let overdueGrace = 5.0
+
+    /// Kills each worker still serving a request `IMGFORGE_TIMEOUT` plus the grace after it
+    /// arrived; `reap` then logs it, with that request, and replaces it like any dead worker.
+    private func killOverdue() {
+        let server = configuration.server
+        let limit = UInt64((server.timeout + Self.overdueGrace) * 1e9)
+        let now = Deadline.now
+        for (index, worker) in workers where !overdue.contains(worker.pid) {
+            for thread in 0..<server.workerThreads {
+                guard let entry = scoreboard.entry(index * server.workerThreads + thread),
+                      now > entry.since, now - entry.since > limit
+                else { continue }
+                logger.error("killing a worker busy past its deadline", metadata: [
+                    "worker": "\(index)", "pid": "\(worker.pid)", "serving": "\(entry.text)",
+                    "seconds": "\(Double(now - entry.since) / 1e9)",
+                ])
+                kill(worker.pid, SIGKILL)
+                overdue.insert(worker.pid)
+                break
+            }
         }
     }
 
@@ -117,6 +147,7 @@ public final class Supervisor {
             let pid = waitpid(-1, &status, WNOHANG)
             guard pid > 0 else { return }
             let exit = ExitStatus(raw: status)
+            overdue.remove(pid)
             if let old = retiring.removeValue(forKey: pid) {
                 logger.debug("worker replaced", metadata: ["worker": "\(old.index)", "pid": "\(pid)", "how": "\(exit)"])
                 continue
@@ -174,7 +205,7 @@ public final class Supervisor {
         for worker in all { kill(worker.pid, SIGTERM) }
         var alive = Set(all.map(\.pid))
         // A request in flight has at most IMGFORGE_TIMEOUT left; past that and a grace, kill.
-        let limit = Deadline.after(seconds: configuration.server.timeout + 5)
+        let limit = Deadline.after(seconds: configuration.server.timeout + Self.overdueGrace)
         while !alive.isEmpty {
             var status: Int32 = 0
             let pid = waitpid(-1, &status, WNOHANG)

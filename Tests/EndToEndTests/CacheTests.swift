@@ -292,6 +292,13 @@ struct CacheCrashTests {
         #expect(corrupt.isEmpty, "\(corrupt)")
         #expect(!files.isEmpty)
         #expect(leftovers.isEmpty, "temporary files of dead processes are removed at start: \(leftovers)")
+        // Workers whose supervisor was killed, even before they finished starting, leave too.
+        var strays = stack.strayProcesses
+        for _ in 0..<40 where !strays.isEmpty {
+            usleep(100_000)
+            strays = stack.strayProcesses
+        }
+        #expect(strays.isEmpty, "workers of killed supervisors still running: \(strays.sorted())")
     }
 }
 

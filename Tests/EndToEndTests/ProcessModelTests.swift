@@ -177,6 +177,31 @@ struct RequestDeadlineTests {
         #expect(!stack.imgforgeLog.contains("worker died"), "cancelled, not killed")
     }
 
+    /// A worker that makes no progress at all (stuck in one C call; here stopped) is killed by the
+    /// supervisor once the request is past its deadline plus the grace, and replaced.
+    @Test func aWorkerStuckPastTheDeadlineIsKilledAndReplaced() throws {
+        let stack = try currentStack()
+        stack.serveSlowly("/stuck.jpg", try TestImage.quadrants(width: 100, height: 100, suffix: ".jpg"), seconds: 3)
+        try stack.writeLocal("next.jpg", try TestImage.quadrants(width: 60, height: 40, suffix: ".jpg"))
+        let stuck = try #require(stack.workerPIDs.first)
+        let request = Background { Outcome.of(stack, "/unsafe/rs:fit:50:50/cb:stuck/plain/\(stack.origin.url("/stuck.jpg"))") }
+        #expect(stack.waitForOrigin(["/stuck.jpg"]))
+        kill(stuck, SIGSTOP)
+        let outcome = try #require(request.wait(timeout: 15))
+        #expect(outcome.status == 502, "\(outcome)")
+        // IMGFORGE_TIMEOUT (1 s) plus the 5 s grace, and the supervisor's 0.1 s turn.
+        #expect(outcome.seconds > 5.5 && outcome.seconds < 8, "answered after \(outcome.seconds) s")
+        let log = stack.imgforgeLog
+        #expect(log.contains("killing a worker busy past its deadline") && log.contains("pid=\(stuck)") && log.contains("cb:stuck"), "\(log.suffix(2000))")
+        var next = Outcome(status: -1, seconds: 0, text: "")
+        let started = Date()
+        repeat {
+            next = Outcome.of(stack, "/unsafe/rs:fit:30:30/cb:\(UUID().uuidString)/plain/local:///next.jpg")
+        } while next.status != 200 && Date().timeIntervalSince(started) < 3
+        #expect(next.status == 200 && Date().timeIntervalSince(started) < 1.5, "the replacement answers: \(next)")
+        #expect(stack.workerPIDs.count == 1 && !stack.workerPIDs.contains(stuck))
+    }
+
     /// The single worker answers the next request at once.
     private func expectFreeWorker(_ stack: ServiceStack) throws {
         try stack.writeLocal("next.jpg", try TestImage.quadrants(width: 60, height: 40, suffix: ".jpg"))

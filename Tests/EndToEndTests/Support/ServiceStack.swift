@@ -178,6 +178,21 @@ final class ServiceStack: @unchecked Sendable {
         })
     }
 
+    /// imgforge processes of this stack (found by its local root in their environment) that are
+    /// neither the running supervisor nor its workers: what earlier supervisors left behind.
+    var strayProcesses: Set<pid_t> {
+        let marker = Array("IMGFORGE_LOCAL_FILESYSTEM_ROOT=\(localRoot.path)\u{0}".utf8)
+        let current = workerPIDs.union([supervisorPID])
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return Set(names.compactMap { name -> pid_t? in
+            guard let pid = pid_t(name), !current.contains(pid),
+                  let environment = FileManager.default.contents(atPath: "/proc/\(name)/environ"),
+                  [UInt8](environment).firstRange(of: marker) != nil
+            else { return nil }
+            return pid
+        })
+    }
+
     /// The worker whose log says it is serving a URI containing `token`.
     func workerServing(_ token: String, timeout: Double = 10) -> pid_t? {
         let deadline = Date().addingTimeInterval(timeout)
