@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "imgforge", targets: ["imgforge"]),
+        .executable(name: "imgforge-baseline", targets: ["imgforge-baseline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -48,6 +49,14 @@ let package = Package(
                 "ImgForgeCore", "ImgForgeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Benchmarks only: the miss path's image work in one process, the limit misses are measured against.
+        .executableTarget(
+            name: "imgforge-baseline",
+            dependencies: [
+                "ImgForgeCore", "ImgForgeProcessing",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 

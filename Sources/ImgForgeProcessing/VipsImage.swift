@@ -4,6 +4,8 @@ import ImgForgeCore
 
 /// Owns one libvips image reference; every unsafe pointer of the pipeline stays in here.
 /// Operations return new images and throw `ServiceError` with libvips' reason.
+/// `package` members are what the in-process baseline (`imgforge-baseline`) builds its reference
+/// pipeline from, so that it too stays clear of C.
 public final class VipsImage {
     let pointer: UnsafeMutablePointer<CVips.VipsImage>
 
@@ -17,7 +19,7 @@ public final class VipsImage {
 
     /// Decodes lazily: only the header is read until pixels are needed. libvips reads
     /// `bytes` later, so the caller keeps them alive while this image (or one made from it) lives.
-    static func load(_ bytes: UnsafeRawBufferPointer, options: String = "") throws -> VipsImage {
+    package static func load(_ bytes: UnsafeRawBufferPointer, options: String = "") throws -> VipsImage {
         guard vips_foreign_find_load_buffer(bytes.baseAddress, bytes.count) != nil else {
             Vips.clearError()
             throw ServiceError(.unprocessable, "source is not a supported image (jpeg, png, webp, avif, gif or tiff)")
@@ -42,7 +44,7 @@ public final class VipsImage {
         return Int(value)
     }
 
-    func string(_ field: String) -> String? {
+    package func string(_ field: String) -> String? {
         guard vips_image_get_typeof(pointer, field) != 0 else { return nil }
         var value: UnsafePointer<CChar>?
         guard vips_image_get_string(pointer, field, &value) == 0, let value else { return nil }
@@ -79,7 +81,7 @@ public final class VipsImage {
         return VipsImage(output)
     }
 
-    func resize(horizontal: Double, vertical: Double, kernel: VipsKernel) throws -> VipsImage {
+    package func resize(horizontal: Double, vertical: Double, kernel: VipsKernel = VIPS_KERNEL_LANCZOS3) throws -> VipsImage {
         try make("resize") { imgforge_vips_resize(pointer, $0, horizontal, vertical, Int32(kernel.rawValue)) }
     }
 
@@ -180,7 +182,7 @@ public final class VipsImage {
     }
 
     /// Encodes with a libvips save suffix such as `.jpg[Q=85]`.
-    func encode(suffix: String) throws -> [UInt8] {
+    package func encode(suffix: String) throws -> [UInt8] {
         var buffer: UnsafeMutableRawPointer?
         var length = 0
         guard imgforge_vips_write_buffer(pointer, suffix, &buffer, &length) == 0, let buffer else {

@@ -1,7 +1,7 @@
 import ImgForgeCore
 
 /// Encodes the finished image: the format's switches, quality, and the `max_bytes` budget.
-enum Encoder {
+package enum Encoder {
     static func encode(_ image: VipsImage, as format: ImageFormat, quality: Int, options: ProcessingOptions, strip: Bool) throws -> [UInt8] {
         var quality = quality
         var bytes = try image.encode(suffix: suffix(format, quality: quality, options: options, strip: strip))
@@ -18,7 +18,7 @@ enum Encoder {
 
     /// A libvips save suffix, e.g. `.jpg[Q=85,optimize_coding]`. Metadata was chosen by its own
     /// stage: the saver keeps what is left, or writes none with `strip`.
-    static func suffix(_ format: ImageFormat, quality: Int, options: ProcessingOptions, strip: Bool = false) -> String {
+    package static func suffix(_ format: ImageFormat, quality: Int, options: ProcessingOptions, strip: Bool = false) -> String {
         var switches: [String] = []
         switch format {
         case .jpeg:
