@@ -129,6 +129,9 @@ struct ListeningSocket {
     struct Waiter {
         let listening: Int32
         let timeout: Double
+        /// How long a new connection may take to send its first bytes before it is parked; the
+        /// most a silent peer costs the thread that accepted it.
+        static let firstBytesWait = 0.05
         private var waiting: [(descriptor: Int32, arrived: UInt64)] = []
 
         init(listening: Int32, timeout: Double) {
@@ -163,8 +166,10 @@ struct ListeningSocket {
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &receive, socklen_t(MemoryLayout<timeval>.size))
             var send = timeval(tv_sec: 30, tv_usec: 0)
             setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send, socklen_t(MemoryLayout<timeval>.size))
+            // nginx writes the request right after it connects, but may not have yet: a connection
+            // parked at once could wait behind the next one this thread serves while other workers idle.
             var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            if poll(&poller, 1, 0) > 0 { return .connection(fd, arrived: Deadline.now) }
+            if poll(&poller, 1, Int32(Self.firstBytesWait * 1000)) > 0 { return .connection(fd, arrived: Deadline.now) }
             waiting.append((fd, Deadline.now))
             return .idle
         }
