@@ -12,9 +12,10 @@ public struct Color: Equatable, Sendable {
         self.alpha = alpha
     }
 
-    /// `RRGGBB` or `RRGGBBAA`, with or without a leading `#`.
+    /// `RRGGBB`, `RRGGBBAA` or `RGB` (each digit doubled, as in CSS), with or without a leading `#`.
     public init?(hex: String) {
-        let digits = hex.hasPrefix("#") ? String(hex.dropFirst()) : hex
+        var digits = hex.hasPrefix("#") ? String(hex.dropFirst()) : hex
+        if digits.utf8.count == 3 { digits = String(digits.flatMap { [$0, $0] }) }
         guard digits.utf8.count == 6 || digits.utf8.count == 8, let bytes = Hex.decode(digits) else { return nil }
         self.init(red: bytes[0], green: bytes[1], blue: bytes[2], alpha: bytes.count == 4 ? bytes[3] : 255)
     }

@@ -115,7 +115,7 @@ enum OptionCatalogue {
             o.flipHorizontal = try a.bool(at: 0) ?? o.flipHorizontal
             o.flipVertical = try a.bool(at: 1) ?? o.flipVertical
         },
-        OptionDefinition(names: ["background", "bg"], form: "background:RRGGBB[AA] or background:R:G:B", arguments: 1...3) { o, a in
+        OptionDefinition(names: ["background", "bg"], form: "background:RRGGBB[AA], RGB or R:G:B", arguments: 1...3) { o, a in
             guard a.count == 1 || a.count == 3 else { throw a.invalid() }
             o.background = try a.color(from: 0)
         },

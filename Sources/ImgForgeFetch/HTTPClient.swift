@@ -23,28 +23,30 @@ final class HTTPClient {
     /// Downloads `url`, following redirects itself so that each hop is checked like the first.
     /// `trusted` downloads (the configured S3 endpoint) skip the address guard and allow-list.
     /// The whole request's `requestDeadline` cuts the download short too: then the answer is its 503.
+    /// `maxBytes` (0: no limit) defaults to `IMGFORGE_MAX_SRC_FILE_SIZE`.
     func get(_ url: String, headers: [String] = [], awsSigV4: (provider: String, credentials: String)? = nil, trusted: Bool = false,
-             requestDeadline: Deadline? = nil) throws -> [UInt8] {
+             maxBytes: Int? = nil, requestDeadline: Deadline? = nil) throws -> [UInt8] {
         // Which limit binds is decided before the download: curl's timer may fire a moment
         // before our clock says the request's deadline has passed.
         let remaining = requestDeadline?.remainingSeconds ?? .infinity
         let requestBudgetBinds = remaining < settings.timeout
         do {
-            return try download(url, budget: min(settings.timeout, remaining), headers: headers, awsSigV4: awsSigV4, trusted: trusted)
+            return try download(url, budget: min(settings.timeout, remaining), maxBytes: maxBytes ?? settings.maxBytes,
+                                headers: headers, awsSigV4: awsSigV4, trusted: trusted)
         } catch let error as ServiceError where error.kind == .gatewayTimeout {
             if let requestDeadline, requestBudgetBinds || requestDeadline.hasPassed { throw requestDeadline.error }
             throw error
         }
     }
 
-    private func download(_ url: String, budget: Double, headers: [String], awsSigV4: (provider: String, credentials: String)?,
+    private func download(_ url: String, budget: Double, maxBytes: Int, headers: [String], awsSigV4: (provider: String, credentials: String)?,
                           trusted: Bool) throws -> [UInt8] {
         let deadline = ContinuousClock.now + .milliseconds(Int(budget * 1000))
         var current = url
         var hops = 0
         while true {
             if !trusted { try checkAllowed(current) }
-            let transfer = Transfer(limit: settings.maxBytes, policy: trusted ? nil : settings.addressPolicy)
+            let transfer = Transfer(limit: maxBytes, policy: trusted ? nil : settings.addressPolicy)
             let milliseconds = max(1, Int((deadline - ContinuousClock.now) / .milliseconds(1)))
             let (code, status, location) = perform(current, transfer: transfer, timeoutMilliseconds: milliseconds, headers: headers, awsSigV4: awsSigV4)
             try Self.check(code, transfer: transfer, url: current)
@@ -88,9 +90,9 @@ final class HTTPClient {
         imgforge_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeoutMilliseconds)
         imgforge_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         imgforge_curl_setopt_str(handle, CURLOPT_USERAGENT, settings.userAgent)
-        if settings.maxBytes > 0 {
+        if transfer.limit > 0 {
             // Refuses at once when the origin declares a larger body.
-            imgforge_curl_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(settings.maxBytes))
+            imgforge_curl_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(transfer.limit))
         }
         var headerList: UnsafeMutablePointer<curl_slist>?
         for header in headers { headerList = curl_slist_append(headerList, header) }

@@ -17,11 +17,12 @@ public final class SourceFetcher {
     }
 
     /// Past `deadline` (the whole request's) the download stops with the 503 timeout.
-    public func fetch(_ source: ImageSource, deadline: Deadline? = nil) throws -> [UInt8] {
+    /// `maxBytes` replaces `IMGFORGE_MAX_SRC_FILE_SIZE` for this fetch (the URL's `max_src_file_size`).
+    public func fetch(_ source: ImageSource, deadline: Deadline? = nil, maxBytes: Int? = nil) throws -> [UInt8] {
         let started = ContinuousClock.now
         do {
             try deadline?.check()
-            let bytes = try download(source, deadline: deadline)
+            let bytes = try download(source, deadline: deadline, maxBytes: maxBytes ?? settings.maxBytes)
             guard !bytes.isEmpty else { throw ServiceError(.unprocessable, "source is empty") }
             report(source, started, outcome: .fetched(bytes: bytes.count))
             return bytes
@@ -31,13 +32,13 @@ public final class SourceFetcher {
         }
     }
 
-    private func download(_ source: ImageSource, deadline: Deadline?) throws -> [UInt8] {
+    private func download(_ source: ImageSource, deadline: Deadline?, maxBytes: Int) throws -> [UInt8] {
         switch source {
         case .http(let url):
-            return try http.get(url, requestDeadline: deadline)
+            return try http.get(url, maxBytes: maxBytes, requestDeadline: deadline)
         case .local(let path):
             try checkAllowed(source)
-            return try LocalFiles(root: settings.localRoot, maxBytes: settings.maxBytes).read(path)
+            return try LocalFiles(root: settings.localRoot, maxBytes: maxBytes).read(path)
         case .s3(let bucket, let key):
             try checkAllowed(source)
             guard let s3 = settings.s3 else {
@@ -45,7 +46,7 @@ public final class SourceFetcher {
             }
             let request = S3Request(settings: s3, bucket: bucket, key: key)
             // The endpoint is the operator's own: the address guard is for URLs that clients choose.
-            return try http.get(request.url, headers: request.headers, awsSigV4: request.signing, trusted: true, requestDeadline: deadline)
+            return try http.get(request.url, headers: request.headers, awsSigV4: request.signing, trusted: true, maxBytes: maxBytes, requestDeadline: deadline)
         }
     }
 

@@ -1,12 +1,14 @@
+import CShim
 import CVips
 
-/// libvips colour spaces the pipeline names. (The C enumerators are not visible to Swift
-/// through the module map, so they are spelled out from vips/image.h.)
+/// libvips colour spaces the pipeline names, from the headers (through the shim: Swift does not
+/// see these enumerators through the module map).
 extension VipsInterpretation {
-    static let bw = VipsInterpretation(rawValue: 1)
-    static let srgb = VipsInterpretation(rawValue: 22)
-    static let rgb16 = VipsInterpretation(rawValue: 25)
-    static let grey16 = VipsInterpretation(rawValue: 26)
+    static let bw = IMGFORGE_INTERPRETATION_B_W
+    static let srgb = IMGFORGE_INTERPRETATION_SRGB
+    static let rgb16 = IMGFORGE_INTERPRETATION_RGB16
+    static let grey16 = IMGFORGE_INTERPRETATION_GREY16
+    static let lch = IMGFORGE_INTERPRETATION_LCH
 
     var isGrey: Bool { self == .bw || self == .grey16 }
 }

@@ -159,6 +159,42 @@ public final class VipsImage {
         try make("add alpha") { imgforge_vips_addalpha(pointer, $0) }
     }
 
+    /// `pixel × multiply + add`, per band (one value applies to every band); the result is float.
+    func linear(multiply: [Double], add: [Double]) throws -> VipsImage {
+        try make("linear") { output in
+            multiply.withUnsafeBufferPointer { a in
+                add.withUnsafeBufferPointer { b in
+                    imgforge_vips_linear(pointer, output, a.baseAddress, b.baseAddress, Int32(min(a.count, b.count)))
+                }
+            }
+        }
+    }
+
+    /// `count` bands from `first`.
+    func bands(_ first: Int, count: Int) throws -> VipsImage {
+        try make("extract band") { imgforge_vips_extract_band(pointer, $0, Int32(first), Int32(count)) }
+    }
+
+    /// This image's bands followed by `other`'s.
+    func joined(with other: VipsImage) throws -> VipsImage {
+        try make("band join") { imgforge_vips_bandjoin2(pointer, other.pointer, $0) }
+    }
+
+    /// An image of this one's size and format, every pixel `pixel`.
+    func filled(with pixel: [Double]) throws -> VipsImage {
+        try make("new image") { output in
+            pixel.withUnsafeBufferPointer { values in
+                output.pointee = vips_image_new_from_image(pointer, values.baseAddress, Int32(values.count))
+                return output.pointee == nil ? -1 : 0
+            }
+        }
+    }
+
+    /// `overlay` drawn over this image, alpha blended ("over").
+    func composited(under overlay: VipsImage) throws -> VipsImage {
+        try make("composite") { imgforge_vips_composite_over(pointer, overlay.pointer, $0) }
+    }
+
     /// A new image sharing pixels, with its own metadata that may be changed.
     func copy() throws -> VipsImage {
         try make("copy") { imgforge_vips_copy(pointer, $0) }

@@ -66,8 +66,8 @@ public struct RequestHandler: Sendable {
     }
 
     private func info(_ path: ProcessingPath, fetcher: SourceFetcher, deadline: Deadline?) throws -> Response {
-        _ = try authorizedOptions(path)
-        let info = try processor.info(try fetcher.fetch(path.source, deadline: deadline))
+        let options = try authorizedOptions(path)
+        let info = try processor.info(try fetcher.fetch(path.source, deadline: deadline, maxBytes: options.maxSrcFileSize))
         let json = """
             {"width":\(info.width),"height":\(info.height),"format":"\(info.format.rawValue)",\
             "mime_type":"\(info.format.mimeType)","pages":\(info.pages),"has_alpha":\(info.hasAlpha),\
@@ -126,7 +126,7 @@ public struct RequestHandler: Sendable {
     }
 
     private func render(_ path: ProcessingPath, options: ProcessingOptions, accept: String?, fetcher: SourceFetcher, deadline: Deadline?) throws -> ProcessedImage {
-        let source = try fetcher.fetch(path.source, deadline: deadline)
+        let source = try fetcher.fetch(path.source, deadline: deadline, maxBytes: options.maxSrcFileSize)
         let result = try processor.process(source, options: options, accept: accept, deadline: deadline)
         logger.debug("processed", metadata: [
             "source": "\(result.sourceWidth)x\(result.sourceHeight)", "result": "\(result.width)x\(result.height)",

@@ -11,8 +11,9 @@ struct OptionCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 }
 
+/// The options as written; `OptionsParser.parse` also refuses what is not carried out yet.
 private func parse(_ options: String, presets: Presets = Presets(), security: Bool = false) throws -> ProcessingOptions {
-    try OptionsParser(presets: presets, allowSecurityOptions: security).parse(ProcessingPath(path: "/unsafe/\(options)/plain/local:///a.png"))
+    try OptionsParser(presets: presets, allowSecurityOptions: security).parseArguments(ProcessingPath(path: "/unsafe/\(options)/plain/local:///a.png"))
 }
 
 let optionCases: [OptionCase] = [
@@ -37,7 +38,7 @@ let optionCases: [OptionCase] = [
     OptionCase(name: "crop", valid: "0.5:200:nowe:3:4", check: { $0.crop == Crop(width: 0.5, height: 200, gravity: Gravity(.northWest, x: 3, y: 4)) },
                invalid: ["100", "a:1", "-1:1", "1:1:up"]),
     OptionCase(name: "trim", valid: "10:FF00AA:1:0", check: { $0.trim == Trim(threshold: 10, color: Color(red: 255, green: 0, blue: 170), equalHorizontal: true) },
-               invalid: ["x", "-1", "10:notacolor", "10:FFF", "10::maybe"]),
+               invalid: ["x", "-1", "10:notacolor", "10:FFFF", "10::maybe"]),
     OptionCase(name: "padding", valid: "10:20", check: { $0.padding == Padding(top: 10, right: 20, bottom: 10, left: 20) },
                invalid: ["a", "-1", "1:2:3:4:5"]),
     OptionCase(name: "auto_rotate", valid: "false", check: { !$0.autoRotate }, invalid: ["no"]),
@@ -157,6 +158,26 @@ struct OptionsParserTests {
         #expect(try parse("pd:5/pd:0").padding == nil)
         #expect(try parse("c:10:10/c:0:0").crop == nil)
         #expect(try parse("bg:ffffff/bg:").background == nil)
+    }
+
+    @Test(arguments: [
+        ("wm:0.5", "watermark"), ("wm:1:re", "watermark"), ("wmu:aHR0cHM6Ly9leGFtcGxlLmNvbS93LnBuZw", "watermark_url"),
+        ("pg:1", "page"), ("pgs:2", "pages"), ("maf:5", "max_animation_frames"),
+    ])
+    func optionsNotCarriedOutAreRefused(option: String, name: String) throws {
+        let path = try ProcessingPath(path: "/unsafe/\(option)/plain/local:///a.png")
+        let error = try #require(throws: ServiceError.self) { try OptionsParser(allowSecurityOptions: true).parse(path) }
+        #expect(error.status == 400 && error.message == "the \(name) option is not supported yet", "\(error.message)")
+        // Their neutral values ask for nothing and pass.
+        for neutral in ["wm:0", "pg:0", "pgs:1", "da:1"] {
+            _ = try OptionsParser().parse(ProcessingPath(path: "/unsafe/\(neutral)/plain/local:///a.png"))
+        }
+    }
+
+    @Test func aPresetAskingForWhatIsNotCarriedOutFailsAtStart() throws {
+        let parser = OptionsParser(presets: try Presets.parse(list: "default=wm:0.5"))
+        let error = try #require(throws: PresetError.self) { try parser.validatePresets() }
+        #expect("\(error)".contains("default") && "\(error)".contains("watermark option is not supported"), "\(error)")
     }
 
     @Test func securityOptionsNeedTheSwitch() throws {

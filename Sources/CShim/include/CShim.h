@@ -33,6 +33,17 @@ int imgforge_vips_gaussblur(VipsImage *in, VipsImage **out, double sigma);
 int imgforge_vips_sharpen(VipsImage *in, VipsImage **out, double sigma);
 int imgforge_vips_addalpha(VipsImage *in, VipsImage **out);
 int imgforge_vips_copy(VipsImage *in, VipsImage **out);
+int imgforge_vips_linear(VipsImage *in, VipsImage **out, const double *a, const double *b, int n);
+int imgforge_vips_extract_band(VipsImage *in, VipsImage **out, int band, int n);
+int imgforge_vips_bandjoin2(VipsImage *left, VipsImage *right, VipsImage **out);
+int imgforge_vips_composite_over(VipsImage *base, VipsImage *overlay, VipsImage **out);
+
+// Enumerators the pipeline names, taken from the headers rather than spelled as numbers.
+static const VipsInterpretation IMGFORGE_INTERPRETATION_B_W = VIPS_INTERPRETATION_B_W;
+static const VipsInterpretation IMGFORGE_INTERPRETATION_SRGB = VIPS_INTERPRETATION_sRGB;
+static const VipsInterpretation IMGFORGE_INTERPRETATION_RGB16 = VIPS_INTERPRETATION_RGB16;
+static const VipsInterpretation IMGFORGE_INTERPRETATION_GREY16 = VIPS_INTERPRETATION_GREY16;
+static const VipsInterpretation IMGFORGE_INTERPRETATION_LCH = VIPS_INTERPRETATION_LCH;
 
 // libcurl
 CURLcode imgforge_curl_setopt_long(CURL *curl, CURLoption option, long value);

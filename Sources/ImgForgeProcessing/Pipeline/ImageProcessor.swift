@@ -12,6 +12,7 @@ public struct ImageProcessor: Sendable {
         RotateFlipStage.self,
         CropToResultStage.self,
         EffectsStage.self,
+        ColourAdjustStage.self,
         ExtendStage.self,
         ExtendAspectRatioStage.self,
         PaddingStage.self,

@@ -24,9 +24,14 @@ struct PipelineContext {
     func fill(for image: VipsImage) -> [Double] {
         if let background = options.background {
             let colour = [Double(background.red), Double(background.green), Double(background.blue)]
-            return image.bands >= 4 || image.bands == 2 ? colour + [255 * options.backgroundAlpha] : colour
+            return image.bands >= 4 || image.bands == 2 ? colour + [255 * backgroundOpacity] : colour
         }
         return [Double](repeating: 0, count: image.bands)
+    }
+
+    /// How opaque the background is: its own alpha (`RRGGBBAA`) times `background_alpha`.
+    var backgroundOpacity: Double {
+        Double(options.background?.alpha ?? 255) / 255 * options.backgroundAlpha
     }
 
     /// New areas are transparent unless a background is given: add an alpha band first.

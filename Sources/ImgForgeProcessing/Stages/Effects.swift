@@ -1,6 +1,6 @@
 import CVips
 
-/// blur, sharpen and pixelate. (Brightness, contrast and saturation join here.)
+/// blur, sharpen and pixelate.
 enum EffectsStage: PipelineStage {
     static func run(_ context: inout PipelineContext) throws {
         let options = context.options
