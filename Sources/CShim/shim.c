@@ -138,6 +138,10 @@ int imgforge_vips_bandjoin2(VipsImage *left, VipsImage *right, VipsImage **out) 
     return vips_bandjoin2(left, right, out, NULL);
 }
 
+int imgforge_vips_replicate(VipsImage *in, VipsImage **out, int across, int down) {
+    return vips_replicate(in, out, across, down, NULL);
+}
+
 int imgforge_vips_composite_over(VipsImage *base, VipsImage *overlay, VipsImage **out) {
     return vips_composite2(base, overlay, out, VIPS_BLEND_MODE_OVER, NULL);
 }

@@ -2,8 +2,9 @@ import Crypto
 
 extension Configuration {
     /// A short digest of every setting that changes the bytes of a result, so that cached
-    /// entries made under other settings are never served (see doc/caching.md).
-    public func outputFingerprint(version: String) -> String {
+    /// entries made under other settings are never served (see doc/caching.md). `watermark` is
+    /// the content of `IMGFORGE_WATERMARK_PATH`: a new image at the same path retires old results.
+    public func outputFingerprint(version: String, watermark: [UInt8]? = nil) -> String {
         var parts = [
             "imgforge \(version)",
             "quality \(output.quality)",
@@ -11,7 +12,7 @@ extension Configuration {
             "default-format \(output.defaultFormat?.rawValue ?? "-")",
             "auto \(output.autoWebP) \(output.autoAVIF)",
             "animation-frames \(limits.maxAnimationFrames)",
-            "watermark \(sources.watermarkPath ?? "-")",
+            "watermark \(sources.watermarkPath ?? "-") \(watermark.map { Hex.encode(Array(SHA256.hash(data: $0))) } ?? "-")",
             "only-presets \(presets.onlyPresets)",
         ]
         for name in presets.presets.definitions.keys.sorted() {

@@ -2,8 +2,6 @@ extension ProcessingOptions {
     /// The first option these ask for that imgforge does not carry out yet, nil when every one
     /// is honoured: an option is carried out or refused, never accepted and ignored.
     var unsupportedOption: String? {
-        if watermark != nil { return "watermark" }
-        if watermarkURL != nil { return "watermark_url" }
         if page > 0 { return "page" }
         if pages > 1 { return "pages" }
         if maxAnimationFrames != nil { return "max_animation_frames" }

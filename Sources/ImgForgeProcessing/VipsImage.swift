@@ -190,6 +190,19 @@ public final class VipsImage {
         }
     }
 
+    /// This image repeated `across` times side by side and `down` times top to bottom.
+    func replicate(across: Int, down: Int) throws -> VipsImage {
+        try make("replicate") { imgforge_vips_replicate(pointer, $0, Int32(clamping: across), Int32(clamping: down)) }
+    }
+
+    /// The pixels decoded into memory now: the result no longer reads the bytes it was loaded from.
+    func inMemory() throws -> VipsImage {
+        guard let copy = vips_image_copy_memory(pointer) else {
+            throw ServiceError(.unprocessable, "decoding failed: \(Vips.takeError())")
+        }
+        return VipsImage(copy)
+    }
+
     /// `overlay` drawn over this image, alpha blended ("over").
     func composited(under overlay: VipsImage) throws -> VipsImage {
         try make("composite") { imgforge_vips_composite_over(pointer, overlay.pointer, $0) }

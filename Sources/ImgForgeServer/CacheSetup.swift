@@ -1,3 +1,4 @@
+import Foundation
 import ImgForgeCache
 import ImgForgeCore
 
@@ -28,7 +29,8 @@ public enum CacheSetup {
     public static func make(_ configuration: Configuration, version: String) throws -> DiskCache? {
         let tiers = tiers(configuration.cache)
         guard !tiers.isEmpty else { return nil }
-        return try DiskCache(tiers: tiers, fingerprint: configuration.outputFingerprint(version: version), extensions: extensions)
+        let watermark = configuration.sources.watermarkPath.flatMap { FileManager.default.contents(atPath: $0) }.map { [UInt8]($0) }
+        return try DiskCache(tiers: tiers, fingerprint: configuration.outputFingerprint(version: version, watermark: watermark), extensions: extensions)
     }
 
     /// The key nginx computes too: the signature when it is long enough to be unique, else a digest.

@@ -13,6 +13,7 @@ public struct RequestHandler: Sendable {
     let optionsParser: OptionsParser
     let processor: ImageProcessor
     let cache: DiskCache?
+    let watermarks: WatermarkSource
     let logger: Logger
 
     public init(configuration: Configuration, cache: DiskCache? = nil, logger: Logger) throws {
@@ -26,6 +27,7 @@ public struct RequestHandler: Sendable {
             logger: logger
         )
         processor = try ImageProcessor(settings: ProcessingSettings(configuration))
+        watermarks = WatermarkSource(path: configuration.sources.watermarkPath)
     }
 
     public func handle(_ request: Request, fetcher: SourceFetcher) -> Response {
@@ -127,7 +129,8 @@ public struct RequestHandler: Sendable {
 
     private func render(_ path: ProcessingPath, options: ProcessingOptions, accept: String?, fetcher: SourceFetcher, deadline: Deadline?) throws -> ProcessedImage {
         let source = try fetcher.fetch(path.source, deadline: deadline, maxBytes: options.maxSrcFileSize)
-        let result = try processor.process(source, options: options, accept: accept, deadline: deadline)
+        let watermark = try watermarks.bytes(for: options, fetcher: fetcher, deadline: deadline)
+        let result = try processor.process(source, options: options, watermark: watermark, accept: accept, deadline: deadline)
         logger.debug("processed", metadata: [
             "source": "\(result.sourceWidth)x\(result.sourceHeight)", "result": "\(result.width)x\(result.height)",
             "format": "\(result.format.rawValue)", "bytes": "\(result.bytes.count)",

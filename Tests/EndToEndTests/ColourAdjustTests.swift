@@ -135,7 +135,7 @@ struct BackgroundTests {
 /// per-URL `max_src_file_size` limits the download.
 @Suite(.serviceStack(["IMGFORGE_ALLOW_SECURITY_OPTIONS": "true"]))
 struct OptionHonestyTests {
-    @Test(arguments: ["wm:0.5", "pg:1", "pgs:2", "maf:3"])
+    @Test(arguments: ["pg:1", "pgs:2", "maf:3"])
     func notCarriedOutIsA400(option: String) throws {
         let stack = try currentStack()
         try stack.writeLocal("honest.jpg", try TestImage.quadrants(width: 40, height: 40, suffix: ".jpg"))

@@ -19,6 +19,14 @@ struct ConfigurationTests {
         #expect(configuration.cache.kind == nil)
     }
 
+    @Test func theCacheFingerprintCoversTheWatermarksContent() throws {
+        let configuration = try Configuration(environment: [:], processorCount: 2)
+        let before = configuration.outputFingerprint(version: "1", watermark: [1, 2, 3])
+        #expect(configuration.outputFingerprint(version: "1", watermark: [1, 2, 3]) == before)
+        #expect(configuration.outputFingerprint(version: "1", watermark: [1, 2, 4]) != before, "a new image at the same path")
+        #expect(configuration.outputFingerprint(version: "1") != before)
+    }
+
     @Test func bindForms() throws {
         #expect(BindAddress("unix:/run/imgforge/imgforge.sock") == .unix(path: "/run/imgforge/imgforge.sock"))
         #expect(BindAddress("127.0.0.1:9000") == .tcp(host: "127.0.0.1", port: 9000))

@@ -161,7 +161,6 @@ struct OptionsParserTests {
     }
 
     @Test(arguments: [
-        ("wm:0.5", "watermark"), ("wm:1:re", "watermark"), ("wmu:aHR0cHM6Ly9leGFtcGxlLmNvbS93LnBuZw", "watermark_url"),
         ("pg:1", "page"), ("pgs:2", "pages"), ("maf:5", "max_animation_frames"),
     ])
     func optionsNotCarriedOutAreRefused(option: String, name: String) throws {
@@ -169,15 +168,15 @@ struct OptionsParserTests {
         let error = try #require(throws: ServiceError.self) { try OptionsParser(allowSecurityOptions: true).parse(path) }
         #expect(error.status == 400 && error.message == "the \(name) option is not supported yet", "\(error.message)")
         // Their neutral values ask for nothing and pass.
-        for neutral in ["wm:0", "pg:0", "pgs:1", "da:1"] {
+        for neutral in ["pg:0", "pgs:1", "da:1"] {
             _ = try OptionsParser().parse(ProcessingPath(path: "/unsafe/\(neutral)/plain/local:///a.png"))
         }
     }
 
     @Test func aPresetAskingForWhatIsNotCarriedOutFailsAtStart() throws {
-        let parser = OptionsParser(presets: try Presets.parse(list: "default=wm:0.5"))
+        let parser = OptionsParser(presets: try Presets.parse(list: "default=pgs:3"))
         let error = try #require(throws: PresetError.self) { try parser.validatePresets() }
-        #expect("\(error)".contains("default") && "\(error)".contains("watermark option is not supported"), "\(error)")
+        #expect("\(error)".contains("default") && "\(error)".contains("pages option is not supported"), "\(error)")
     }
 
     @Test func securityOptionsNeedTheSwitch() throws {

@@ -36,6 +36,7 @@ int imgforge_vips_copy(VipsImage *in, VipsImage **out);
 int imgforge_vips_linear(VipsImage *in, VipsImage **out, const double *a, const double *b, int n);
 int imgforge_vips_extract_band(VipsImage *in, VipsImage **out, int band, int n);
 int imgforge_vips_bandjoin2(VipsImage *left, VipsImage *right, VipsImage **out);
+int imgforge_vips_replicate(VipsImage *in, VipsImage **out, int across, int down);
 int imgforge_vips_composite_over(VipsImage *base, VipsImage *overlay, VipsImage **out);
 
 // Enumerators the pipeline names, taken from the headers rather than spelled as numbers.
@@ -44,6 +45,8 @@ static const VipsInterpretation IMGFORGE_INTERPRETATION_SRGB = VIPS_INTERPRETATI
 static const VipsInterpretation IMGFORGE_INTERPRETATION_RGB16 = VIPS_INTERPRETATION_RGB16;
 static const VipsInterpretation IMGFORGE_INTERPRETATION_GREY16 = VIPS_INTERPRETATION_GREY16;
 static const VipsInterpretation IMGFORGE_INTERPRETATION_LCH = VIPS_INTERPRETATION_LCH;
+static const VipsBandFormat IMGFORGE_FORMAT_UCHAR = VIPS_FORMAT_UCHAR;
+static const VipsBandFormat IMGFORGE_FORMAT_USHORT = VIPS_FORMAT_USHORT;
 
 // libcurl
 CURLcode imgforge_curl_setopt_long(CURL *curl, CURLoption option, long value);

@@ -28,12 +28,14 @@ public struct ImageProcessor: Sendable {
         self.settings = settings
     }
 
+    /// `watermark` is the encoded watermark image the options' `watermark` draws, when they ask for one.
     /// `accept` is the request's `Accept` header, for `IMGFORGE_AUTO_WEBP`/`IMGFORGE_AUTO_AVIF`.
     /// Past `deadline` the work stops (between stages, and inside libvips while it encodes)
     /// with the 503 timeout.
-    public func process(_ source: [UInt8], options: ProcessingOptions, accept: String? = nil, deadline: Deadline? = nil) throws -> ProcessedImage {
+    public func process(_ source: [UInt8], options: ProcessingOptions, watermark: [UInt8]? = nil, accept: String? = nil,
+                        deadline: Deadline? = nil) throws -> ProcessedImage {
         do {
-            return try run(source, options: options, accept: accept, deadline: deadline)
+            return try run(source, options: options, watermark: watermark, accept: accept, deadline: deadline)
         } catch {
             // A libvips failure after the deadline is the kill it asked for.
             if let deadline, deadline.hasPassed { throw deadline.error }
@@ -41,7 +43,7 @@ public struct ImageProcessor: Sendable {
         }
     }
 
-    private func run(_ source: [UInt8], options: ProcessingOptions, accept: String?, deadline: Deadline?) throws -> ProcessedImage {
+    private func run(_ source: [UInt8], options: ProcessingOptions, watermark: [UInt8]?, accept: String?, deadline: Deadline?) throws -> ProcessedImage {
         try source.withUnsafeBytes { bytes in
             // libvips reads `bytes` lazily: everything below stays inside this closure.
             let header = try VipsImage.load(bytes)
@@ -57,7 +59,7 @@ public struct ImageProcessor: Sendable {
             let displayed = orientation.displayed(Size(header.width, header.height))
             var image = header
             var context = PipelineContext(
-                image: image, options: options, settings: settings, output: output,
+                image: image, options: options, settings: settings, output: output, watermark: watermark,
                 plan: GeometryPlan(source: displayed, options: options),
                 pendingRotation: orientation.rotation,
                 pendingFlipHorizontal: orientation.flipHorizontal, pendingFlipVertical: orientation.flipVertical

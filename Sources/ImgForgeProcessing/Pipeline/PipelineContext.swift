@@ -8,6 +8,8 @@ struct PipelineContext {
     let options: ProcessingOptions
     let settings: ProcessingSettings
     let output: OutputFormat
+    /// The encoded watermark image, when the options draw one.
+    let watermark: [UInt8]?
     /// Sizes in the displayed orientation, computed once the source size is known.
     var plan: GeometryPlan
     /// EXIF and requested rotation not yet applied, clockwise degrees.

@@ -9,8 +9,8 @@ enum ColorspaceOutStage: PipelineStage {
         if !grey && interpretation != .srgb {
             image = try image.colourspace(.srgb)
         }
-        if image.bandFormat != VIPS_FORMAT_UCHAR && context.output.format != .png && context.output.format != .tiff {
-            image = try image.cast(VIPS_FORMAT_UCHAR)
+        if image.bandFormat != .uchar && context.output.format != .png && context.output.format != .tiff {
+            image = try image.cast(.uchar)
         }
         context.image = image
     }

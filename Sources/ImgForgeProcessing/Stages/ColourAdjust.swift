@@ -12,7 +12,7 @@ enum ColourAdjustStage: PipelineStage {
         let format = colour.bandFormat
         let interpretation = colour.interpretation
         // Brightness and the contrast pivot are given for 8-bit values.
-        let unit = format == VIPS_FORMAT_USHORT ? 257.0 : 1.0
+        let unit = format == .ushort ? 257.0 : 1.0
 
         if options.saturation != 1 && colourBands >= 3 {
             // Chroma is the C of LCh: scaling it leaves lightness and hue alone.

@@ -12,3 +12,9 @@ extension VipsInterpretation {
 
     var isGrey: Bool { self == .bw || self == .grey16 }
 }
+
+/// Band formats the pipeline names.
+extension VipsBandFormat {
+    static let uchar = IMGFORGE_FORMAT_UCHAR
+    static let ushort = IMGFORGE_FORMAT_USHORT
+}
