@@ -138,6 +138,14 @@ int imgforge_vips_bandjoin2(VipsImage *left, VipsImage *right, VipsImage **out) 
     return vips_bandjoin2(left, right, out, NULL);
 }
 
+int imgforge_vips_premultiply(VipsImage *in, VipsImage **out) {
+    return vips_premultiply(in, out, NULL);
+}
+
+int imgforge_vips_unpremultiply(VipsImage *in, VipsImage **out) {
+    return vips_unpremultiply(in, out, NULL);
+}
+
 int imgforge_vips_replicate(VipsImage *in, VipsImage **out, int across, int down) {
     return vips_replicate(in, out, across, down, NULL);
 }

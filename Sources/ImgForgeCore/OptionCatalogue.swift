@@ -27,18 +27,20 @@ enum OptionCatalogue {
     static let all: [OptionDefinition] = geometry + effects + encoding + delivery
 
     static let geometry: [OptionDefinition] = [
-        OptionDefinition(names: ["resize", "rs"], form: "resize:TYPE:WIDTH:HEIGHT[:ENLARGE[:EXTEND]]", arguments: 1...5) { o, a in
+        OptionDefinition(names: ["resize", "rs"], form: "resize:TYPE:WIDTH:HEIGHT[:ENLARGE[:EXTEND[:GRAVITY[:X:Y]]]]", arguments: 1...8) { o, a in
             o.resizingType = try a.choice(at: 0) ?? o.resizingType
             o.width = try a.int(at: 1, dimension) ?? o.width
             o.height = try a.int(at: 2, dimension) ?? o.height
             o.enlarge = try a.bool(at: 3) ?? o.enlarge
             o.extend.enabled = try a.bool(at: 4) ?? o.extend.enabled
+            o.extend.gravity = try a.gravity(from: 5, allowSmart: false) ?? o.extend.gravity
         },
-        OptionDefinition(names: ["size", "s"], form: "size:WIDTH:HEIGHT[:ENLARGE[:EXTEND]]", arguments: 1...4) { o, a in
+        OptionDefinition(names: ["size", "s"], form: "size:WIDTH:HEIGHT[:ENLARGE[:EXTEND[:GRAVITY[:X:Y]]]]", arguments: 1...7) { o, a in
             o.width = try a.int(at: 0, dimension) ?? o.width
             o.height = try a.int(at: 1, dimension) ?? o.height
             o.enlarge = try a.bool(at: 2) ?? o.enlarge
             o.extend.enabled = try a.bool(at: 3) ?? o.extend.enabled
+            o.extend.gravity = try a.gravity(from: 4, allowSmart: false) ?? o.extend.gravity
         },
         OptionDefinition(names: ["resizing_type", "rt"], form: "resizing_type:fit|fill|fill-down|force|auto", arguments: 1...1) { o, a in
             o.resizingType = try a.choice(at: 0) ?? o.resizingType

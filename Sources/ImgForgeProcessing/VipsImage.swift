@@ -190,6 +190,16 @@ public final class VipsImage {
         }
     }
 
+    /// Colour bands multiplied by alpha (float), so that resampling does not pull in the colour
+    /// of transparent pixels; `unpremultiplied()` undoes it.
+    func premultiplied() throws -> VipsImage {
+        try make("premultiply") { imgforge_vips_premultiply(pointer, $0) }
+    }
+
+    func unpremultiplied() throws -> VipsImage {
+        try make("unpremultiply") { imgforge_vips_unpremultiply(pointer, $0) }
+    }
+
     /// This image repeated `across` times side by side and `down` times top to bottom.
     func replicate(across: Int, down: Int) throws -> VipsImage {
         try make("replicate") { imgforge_vips_replicate(pointer, $0, Int32(clamping: across), Int32(clamping: down)) }

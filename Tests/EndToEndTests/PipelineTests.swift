@@ -44,6 +44,7 @@ struct PipelineTests {
         ("rs:fit:2000:1000/exar:1", 1200, 600),
         ("rs:fit:300:300/pd:10/dpr:2", 640, 400),
         ("c:0.5:0.5/rs:fit:300:0", 300, 180),
+        ("rs:fit:500:1000/mh:750/ex:1", 1250, 1000),
     ])
     func resultSizes(options: String, width: Int, height: Int) throws {
         let (_, image) = try fetch(options)
@@ -248,6 +249,36 @@ struct PipelineTests {
         #expect(response.status == 403, "mrd needs IMGFORGE_ALLOW_SECURITY_OPTIONS")
     }
 
+    /// A white square on a transparent background, resized down: its edges stay white (resampled
+    /// premultiplied), where a plain resample pulls in the black of the transparent pixels.
+    @Test func resizingWithAlphaKeepsEdgesClean() throws {
+        let stack = try stack()
+        try stack.writeLocal("square.png", try TestImage.encode(width: 100, height: 100, bands: 4, suffix: ".png") { x, y in
+            (25..<75).contains(x) && (25..<75).contains(y) ? [255, 255, 255, 255] : [0, 0, 0, 0]
+        })
+        let (_, small) = try fetch("rs:fit:33:33@png", source: "square.png")
+        #expect(small.bands == 4)
+        var edges = 0
+        for y in 0..<small.height {
+            for x in 0..<small.width {
+                let p = small.pixel(x, y)
+                guard p[3] > 10 else { continue }
+                if p[3] < 245 { edges += 1 }
+                #expect(p[0] >= 245 && p[1] >= 245 && p[2] >= 245, "a dark fringe at \(x),\(y): \(p)")
+            }
+        }
+        #expect(edges > 0, "the resize made partly transparent edge pixels to check")
+    }
+
+    /// resize's extend takes a gravity, as imgproxy's does.
+    @Test func resizeExtendsAtItsGravity() throws {
+        let (_, north) = try fetch("rs:fit:200:200:0:1:no@png")
+        #expect((north.width, north.height) == (200, 200))
+        #expect(north.colourName(10, 10) == "red" && north.pixel(100, 190)[3] == 0, "image at the top, clear below")
+        let (_, south) = try fetch("s:200:200:0:1:so@png")
+        #expect(south.pixel(100, 10)[3] == 0 && south.colourName(10, 190) == "blue", "image at the bottom")
+    }
+
     @Test func skipProcessingAndRawReturnTheSourceBytes() throws {
         let stack = try stack()
         let original = try Data(contentsOf: stack.localRoot.appendingPathComponent("q.png"))
@@ -257,6 +288,11 @@ struct PipelineTests {
         #expect(raw.body == [UInt8](original))
         let processed = try stack.get("/unsafe/rs:fit:10:10/skp:png/plain/local:///q.jpg")
         #expect(try TestImage(decoding: processed.body).width == 10)
+        // Only when the answer is the source's format: asked for WebP, a PNG is converted.
+        let converted = try TestImage(decoding: try stack.get("/unsafe/rs:fit:10:10/skp:png/f:webp/plain/local:///q.png").body)
+        #expect(converted.loader == "webpload_buffer" && converted.width == 10)
+        let convertedByExtension = try TestImage(decoding: try stack.get("/unsafe/rs:fit:10:10/skp:png/plain/local:///q.png@webp").body)
+        #expect(convertedByExtension.loader == "webpload_buffer")
     }
 
     @Test func infoReportsTheSource() throws {

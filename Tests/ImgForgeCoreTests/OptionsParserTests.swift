@@ -17,10 +17,11 @@ private func parse(_ options: String, presets: Presets = Presets(), security: Bo
 }
 
 let optionCases: [OptionCase] = [
-    OptionCase(name: "resize", valid: "fill-down:300:400:1:1", check: { $0.resizingType == .fillDown && $0.width == 300 && $0.height == 400 && $0.enlarge && $0.extend.enabled },
-               invalid: ["fit:x:1", "stretch:1:1", "fit:1:1:maybe", "fit:1:1:1:2", "fit:-1:1", "fit:65536:1", "fit:1:2:1:1:1"]),
-    OptionCase(name: "size", valid: "120:0:t", check: { $0.width == 120 && $0.height == 0 && $0.enlarge },
-               invalid: ["a", "1:b", "1:1:x", "1:1:1:1:1"]),
+    OptionCase(name: "resize", valid: "fill-down:300:400:1:1:soea:5:6", check: {
+        $0.resizingType == .fillDown && $0.width == 300 && $0.height == 400 && $0.enlarge && $0.extend.enabled && $0.extend.gravity == Gravity(.southEast, x: 5, y: 6)
+    }, invalid: ["fit:x:1", "stretch:1:1", "fit:1:1:maybe", "fit:1:1:1:2", "fit:-1:1", "fit:65536:1", "fit:1:2:1:1:1", "fit:1:1:0:1:sm", "fit:1:1:0:1:ce:1:2:3"]),
+    OptionCase(name: "size", valid: "120:0:t:1:no", check: { $0.width == 120 && $0.height == 0 && $0.enlarge && $0.extend.gravity == Gravity(.north) },
+               invalid: ["a", "1:b", "1:1:x", "1:1:1:1:1", "1:1:1:1:fp:0.5:0.5"]),
     OptionCase(name: "resizing_type", valid: "auto", check: { $0.resizingType == .auto }, invalid: ["fits", "fit:fill"]),
     OptionCase(name: "width", valid: "640", check: { $0.width == 640 }, invalid: ["-1", "1.5", "65536", "w"]),
     OptionCase(name: "height", valid: "480", check: { $0.height == 480 }, invalid: ["-1", "abc", "70000"]),

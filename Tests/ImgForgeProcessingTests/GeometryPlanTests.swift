@@ -57,6 +57,9 @@ struct GeometryPlanTests {
         ("rs:fit:50:50", 50, 25),
         ("rs:force:50:50", 50, 50),
         ("rs:fit:0:50", 100, 50),
+        // extend pads from what min-height made: nothing of it is cut.
+        ("rs:fit:100:200/mh:150/ex:1", 300, 200),
+        ("rs:fit:100:200/mh:150", 100, 150),
     ])
     func imgproxyTestImage(options: String, width: Int, height: Int) throws {
         #expect(try resultSize(Size(200, 100), options) == Size(width, height))

@@ -55,6 +55,12 @@ public struct GeometryPlan: Equatable, Sendable {
             }
         }
 
+        // extend pads to the box from the current size: it never cuts away what min-width or
+        // min-height made larger than the box (fill still cuts to the box, as it always does).
+        if extend && (options.minWidth > 0 || options.minHeight > 0) && !Self.resolvedType(source, options: options).cropsToBox {
+            resultCrop = Size(0, 0)
+        }
+
         aspectCanvas = nil
         if options.extendAspectRatio.enabled && target.width > 0 && target.height > 0 {
             let cropped = Size(Rounding.minNonZero(resultCrop.width, scaled.width), Rounding.minNonZero(resultCrop.height, scaled.height))
@@ -104,6 +110,14 @@ public struct GeometryPlan: Equatable, Sendable {
         return max(1, Rounding.round(Double(side) * requested))
     }
 
+    /// The resizing type, with `auto` decided: fill when source and box have the same orientation.
+    static func resolvedType(_ source: Size, options: ProcessingOptions) -> ResizingType {
+        guard options.resizingType == .auto else { return options.resizingType }
+        let targetWidth = options.width > 0 ? options.width : source.width
+        let targetHeight = options.height > 0 ? options.height : source.height
+        return (source.width - source.height >= 0) == (targetWidth - targetHeight >= 0) ? .fill : .fit
+    }
+
     /// The horizontal and vertical scale and the effective dpr.
     private static func scales(_ source: Size, options: ProcessingOptions) -> (Double, Double, Double) {
         let sourceWidth = Double(source.width), sourceHeight = Double(source.height)
@@ -114,11 +128,7 @@ public struct GeometryPlan: Equatable, Sendable {
         var heightShrink = targetHeight == sourceHeight ? 1 : sourceHeight / targetHeight
 
         if widthShrink != 1 || heightShrink != 1 {
-            var type = options.resizingType
-            if type == .auto {
-                let sameOrientation = (sourceWidth - sourceHeight >= 0) == (targetWidth - targetHeight >= 0)
-                type = sameOrientation ? .fill : .fit
-            }
+            let type = resolvedType(source, options: options)
             if options.width == 0 && type != .force {
                 widthShrink = heightShrink
             } else if options.height == 0 && type != .force {
@@ -169,4 +179,9 @@ public struct GeometryPlan: Equatable, Sendable {
         heightShrink = min(heightShrink, sourceHeight)
         return (1 / widthShrink, 1 / heightShrink, dprScale)
     }
+}
+
+extension ResizingType {
+    /// fill and fill-down cut the resized image to the box.
+    var cropsToBox: Bool { self == .fill || self == .fillDown }
 }

@@ -49,12 +49,14 @@ public struct ImageProcessor: Sendable {
             let header = try VipsImage.load(bytes)
             let format = try checkSource(header, options: options)
 
-            if options.raw || options.skipProcessing.contains(format) {
-                return ProcessedImage(bytes: source, format: format, width: header.width, height: header.height, variesByAccept: false,
+            let output = OutputFormat.choose(options: options, source: format, accept: accept, settings: settings)
+            // skip_processing returns the source only when that is the format asked for.
+            if options.raw || (options.skipProcessing.contains(format) && output.format == format) {
+                return ProcessedImage(bytes: source, format: format, width: header.width, height: header.height,
+                                      variesByAccept: !options.raw && output.negotiated,
                                       sourceWidth: header.width, sourceHeight: header.height)
             }
 
-            let output = OutputFormat.choose(options: options, source: format, accept: accept, settings: settings)
             let orientation = Orientation(exif: header.int("orientation") ?? 1, options: options)
             let displayed = orientation.displayed(Size(header.width, header.height))
             var image = header
