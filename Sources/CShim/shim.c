@@ -138,6 +138,10 @@ int imgforge_vips_bandjoin2(VipsImage *left, VipsImage *right, VipsImage **out) 
     return vips_bandjoin2(left, right, out, NULL);
 }
 
+int imgforge_vips_arrayjoin_down(VipsImage **in, int n, VipsImage **out) {
+    return vips_arrayjoin(in, out, n, "across", 1, NULL);
+}
+
 int imgforge_vips_premultiply(VipsImage *in, VipsImage **out) {
     return vips_premultiply(in, out, NULL);
 }

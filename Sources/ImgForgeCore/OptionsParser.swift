@@ -17,15 +17,7 @@ public struct OptionsParser: Sendable {
         self.logger = logger
     }
 
-    /// The options of `path`, refused with a 400 when one asks for what imgforge does not do.
     public func parse(_ path: ProcessingPath) throws -> ProcessingOptions {
-        let options = try parseArguments(path)
-        try options.checkSupported()
-        return options
-    }
-
-    /// The options of `path` as written, whether or not imgforge carries each one out.
-    func parseArguments(_ path: ProcessingPath) throws -> ProcessingOptions {
         var options = ProcessingOptions()
         if presets.definitions["default"] != nil {
             try applyPresets(["default"], to: &options, expanding: [])
@@ -46,7 +38,6 @@ public struct OptionsParser: Sendable {
             var options = ProcessingOptions()
             do {
                 try applyPresets([name], to: &options, expanding: [])
-                try options.checkSupported()
             } catch let error as ServiceError {
                 throw PresetError(preset: name, reason: error.message)
             }

@@ -66,6 +66,26 @@ public final class VipsImage {
         return result
     }
 
+    /// An integer array field, such as an animation's frame delays.
+    func ints(_ field: String) -> [Int]? {
+        guard has(field) else { return nil }
+        var values: UnsafeMutablePointer<Int32>?
+        var count: Int32 = 0
+        guard vips_image_get_array_int(pointer, field, &values, &count) == 0, let values else { return nil }
+        return (0..<Int(count)).map { Int(values[$0]) }
+    }
+
+    /// Sets a metadata field. The image must not be shared: call on a fresh copy.
+    func set(_ field: String, _ value: Int) {
+        vips_image_set_int(pointer, field, Int32(clamping: value))
+    }
+
+    /// Sets an integer array field. The image must not be shared: call on a fresh copy.
+    func set(_ field: String, _ values: [Int]) {
+        var numbers = values.map { Int32(clamping: $0) }
+        vips_image_set_array_int(pointer, field, &numbers, Int32(numbers.count))
+    }
+
     /// Removes a metadata field. The image must not be shared: call on a fresh copy.
     func remove(_ field: String) {
         vips_image_remove(pointer, field)
@@ -188,6 +208,15 @@ public final class VipsImage {
                 return output.pointee == nil ? -1 : 0
             }
         }
+    }
+
+    /// The images one below the other (the frames of an animation as one strip).
+    static func stacked(_ images: [VipsImage]) throws -> VipsImage {
+        var pointers: [UnsafeMutablePointer<CVips.VipsImage>?] = images.map(\.pointer)
+        var output: UnsafeMutablePointer<CVips.VipsImage>?
+        let status = withExtendedLifetime(images) { imgforge_vips_arrayjoin_down(&pointers, Int32(pointers.count), &output) }
+        guard status == 0, let output else { throw ServiceError(.unprocessable, "joining frames failed: \(Vips.takeError())") }
+        return VipsImage(output)
     }
 
     /// Colour bands multiplied by alpha (float), so that resampling does not pull in the colour

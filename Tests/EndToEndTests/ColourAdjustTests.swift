@@ -22,18 +22,15 @@ struct ColourAdjustTests {
     /// A 200×120 horizontal rainbow-ish gradient with mid tones, so every adjustment has room both ways.
     private func stack() throws -> ServiceStack {
         let stack = try currentStack()
-        let path = stack.localRoot.appendingPathComponent("tones.png").path
-        if !FileManager.default.fileExists(atPath: path) {
-            try stack.writeLocal("tones.png", try TestImage.encode(width: 200, height: 120, suffix: ".png") { x, y in
-                (UInt8(60 + x / 2), UInt8(40 + y), UInt8(160 - x / 4))
-            })
-            try stack.writeLocal("tones-alpha.png", try TestImage.encode(width: 200, height: 120, bands: 4, suffix: ".png") { x, y in
-                [UInt8(60 + x / 2), UInt8(40 + y), UInt8(160 - x / 4), UInt8(x * 255 / 199)]
-            })
-            try stack.writeLocal("grey.png", try TestImage.encode(width: 100, height: 100, bands: 1, suffix: ".png") { x, _ in
-                [UInt8(50 + x)]
-            })
+        try stack.writeLocalOnce("tones.png") {
+            try TestImage.encode(width: 200, height: 120, suffix: ".png") { x, y in (UInt8(60 + x / 2), UInt8(40 + y), UInt8(160 - x / 4)) }
         }
+        try stack.writeLocalOnce("tones-alpha.png") {
+            try TestImage.encode(width: 200, height: 120, bands: 4, suffix: ".png") { x, y in
+                [UInt8(60 + x / 2), UInt8(40 + y), UInt8(160 - x / 4), UInt8(x * 255 / 199)]
+            }
+        }
+        try stack.writeLocalOnce("grey.png") { try TestImage.encode(width: 100, height: 100, bands: 1, suffix: ".png") { x, _ in [UInt8(50 + x)] } }
         return stack
     }
 
@@ -131,18 +128,9 @@ struct BackgroundTests {
     }
 }
 
-/// Options that are not carried out yet are refused, not answered 200 as if they were; the
-/// per-URL `max_src_file_size` limits the download.
+/// The per-URL `max_src_file_size` limits the download.
 @Suite(.serviceStack(["IMGFORGE_ALLOW_SECURITY_OPTIONS": "true"]))
-struct OptionHonestyTests {
-    @Test(arguments: ["pg:1", "pgs:2", "maf:3"])
-    func notCarriedOutIsA400(option: String) throws {
-        let stack = try currentStack()
-        try stack.writeLocal("honest.jpg", try TestImage.quadrants(width: 40, height: 40, suffix: ".jpg"))
-        let response = try stack.get("/unsafe/\(option)/plain/local:///honest.jpg")
-        #expect(response.status == 400 && response.text.contains("option is not supported yet"), "\(option): \(response.status) \(response.text)")
-    }
-
+struct PerURLLimitTests {
     @Test func perURLMaxSourceFileSizeLimitsTheDownload() throws {
         let stack = try currentStack()
         let jpeg = try TestImage.quadrants(width: 200, height: 200, suffix: ".jpg")

@@ -7,10 +7,8 @@ struct PipelineTests {
     /// A 1000×600 JPEG of four coloured quadrants, and the same as PNG.
     private func stack() throws -> ServiceStack {
         let stack = try currentStack()
-        if !FileManager.default.fileExists(atPath: stack.localRoot.appendingPathComponent("q.jpg").path) {
-            try stack.writeLocal("q.jpg", try TestImage.quadrants(width: 1000, height: 600, suffix: ".jpg[Q=95]"))
-            try stack.writeLocal("q.png", try TestImage.quadrants(width: 1000, height: 600, suffix: ".png"))
-        }
+        try stack.writeLocalOnce("q.jpg") { try TestImage.quadrants(width: 1000, height: 600, suffix: ".jpg[Q=95]") }
+        try stack.writeLocalOnce("q.png") { try TestImage.quadrants(width: 1000, height: 600, suffix: ".png") }
         return stack
     }
 

@@ -67,6 +67,16 @@ struct WatermarkTests {
         #expect(corner[3] == 0, "the rest stays clear: \(corner)")
     }
 
+    @Test func everyFrameOfAnAnimationIsWatermarked() throws {
+        let stack = try stack()
+        defer { stack.stop() }
+        try stack.writeLocal("anim.gif", try TestAnimation.encode([(255, 0, 0), (0, 0, 255), (255, 0, 0)], width: 120, height: 80,
+                                                                delays: [100, 100, 100], loop: 0, suffix: ".gif"))
+        let response = try stack.get("/unsafe/wm:1/plain/local:///anim.gif")
+        let result = try TestAnimation(decoding: response.body)
+        #expect(result.frames == 3 && result.centres == ["green", "green", "green"], "\(result.centres)")
+    }
+
     @Test func watermarkURLIsFetchedOnceAndDrawn() throws {
         // The cache is per worker process: one process, so the second request must find it.
         let stack = try stack(environment: ["IMGFORGE_WORKERS": "1"])

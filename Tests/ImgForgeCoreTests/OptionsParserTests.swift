@@ -11,9 +11,8 @@ struct OptionCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 }
 
-/// The options as written; `OptionsParser.parse` also refuses what is not carried out yet.
 private func parse(_ options: String, presets: Presets = Presets(), security: Bool = false) throws -> ProcessingOptions {
-    try OptionsParser(presets: presets, allowSecurityOptions: security).parseArguments(ProcessingPath(path: "/unsafe/\(options)/plain/local:///a.png"))
+    try OptionsParser(presets: presets, allowSecurityOptions: security).parse(ProcessingPath(path: "/unsafe/\(options)/plain/local:///a.png"))
 }
 
 let optionCases: [OptionCase] = [
@@ -159,25 +158,6 @@ struct OptionsParserTests {
         #expect(try parse("pd:5/pd:0").padding == nil)
         #expect(try parse("c:10:10/c:0:0").crop == nil)
         #expect(try parse("bg:ffffff/bg:").background == nil)
-    }
-
-    @Test(arguments: [
-        ("pg:1", "page"), ("pgs:2", "pages"), ("maf:5", "max_animation_frames"),
-    ])
-    func optionsNotCarriedOutAreRefused(option: String, name: String) throws {
-        let path = try ProcessingPath(path: "/unsafe/\(option)/plain/local:///a.png")
-        let error = try #require(throws: ServiceError.self) { try OptionsParser(allowSecurityOptions: true).parse(path) }
-        #expect(error.status == 400 && error.message == "the \(name) option is not supported yet", "\(error.message)")
-        // Their neutral values ask for nothing and pass.
-        for neutral in ["pg:0", "pgs:1", "da:1"] {
-            _ = try OptionsParser().parse(ProcessingPath(path: "/unsafe/\(neutral)/plain/local:///a.png"))
-        }
-    }
-
-    @Test func aPresetAskingForWhatIsNotCarriedOutFailsAtStart() throws {
-        let parser = OptionsParser(presets: try Presets.parse(list: "default=pgs:3"))
-        let error = try #require(throws: PresetError.self) { try parser.validatePresets() }
-        #expect("\(error)".contains("default") && "\(error)".contains("pages option is not supported"), "\(error)")
     }
 
     @Test func securityOptionsNeedTheSwitch() throws {

@@ -36,6 +36,7 @@ int imgforge_vips_copy(VipsImage *in, VipsImage **out);
 int imgforge_vips_linear(VipsImage *in, VipsImage **out, const double *a, const double *b, int n);
 int imgforge_vips_extract_band(VipsImage *in, VipsImage **out, int band, int n);
 int imgforge_vips_bandjoin2(VipsImage *left, VipsImage *right, VipsImage **out);
+int imgforge_vips_arrayjoin_down(VipsImage **in, int n, VipsImage **out);
 int imgforge_vips_premultiply(VipsImage *in, VipsImage **out);
 int imgforge_vips_unpremultiply(VipsImage *in, VipsImage **out);
 int imgforge_vips_replicate(VipsImage *in, VipsImage **out, int across, int down);

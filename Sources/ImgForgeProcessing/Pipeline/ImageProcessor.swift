@@ -4,8 +4,11 @@ import ImgForgeCore
 public struct ImageProcessor: Sendable {
     public let settings: ProcessingSettings
 
-    /// The stages after loading, in their fixed order.
-    static let stages: [any PipelineStage.Type] = [
+    /// The whole pipeline, in order. Each frame of the source (a still image is one frame) runs
+    /// `frameStages` on its own; the frames are then joined and `finishStages` run once.
+    static let frameStages: [any PipelineStage.Type] = [
+        TrimStage.self,
+        ShrinkOnLoadStage.self,
         ColorspaceInStage.self,
         CropStage.self,
         ResizeStage.self,
@@ -17,6 +20,8 @@ public struct ImageProcessor: Sendable {
         ExtendAspectRatioStage.self,
         PaddingStage.self,
         FlattenStage.self,
+    ]
+    static let finishStages: [any PipelineStage.Type] = [
         WatermarkStage.self,
         ColorspaceOutStage.self,
         StripMetadataStage.self,
@@ -35,7 +40,10 @@ public struct ImageProcessor: Sendable {
     public func process(_ source: [UInt8], options: ProcessingOptions, watermark: [UInt8]? = nil, accept: String? = nil,
                         deadline: Deadline? = nil) throws -> ProcessedImage {
         do {
-            return try run(source, options: options, watermark: watermark, accept: accept, deadline: deadline)
+            return try source.withUnsafeBytes { bytes in
+                // libvips reads `bytes` lazily: everything below stays inside this closure.
+                try run(bytes, source: source, options: options, watermark: watermark, accept: accept, deadline: deadline)
+            }
         } catch {
             // A libvips failure after the deadline is the kill it asked for.
             if let deadline, deadline.hasPassed { throw deadline.error }
@@ -43,63 +51,88 @@ public struct ImageProcessor: Sendable {
         }
     }
 
-    private func run(_ source: [UInt8], options: ProcessingOptions, watermark: [UInt8]?, accept: String?, deadline: Deadline?) throws -> ProcessedImage {
-        try source.withUnsafeBytes { bytes in
-            // libvips reads `bytes` lazily: everything below stays inside this closure.
-            let header = try VipsImage.load(bytes)
-            let format = try checkSource(header, options: options)
-
-            let output = OutputFormat.choose(options: options, source: format, accept: accept, settings: settings)
-            // skip_processing returns the source only when that is the format asked for.
-            if options.raw || (options.skipProcessing.contains(format) && output.format == format) {
-                return ProcessedImage(bytes: source, format: format, width: header.width, height: header.height,
-                                      variesByAccept: !options.raw && output.negotiated,
-                                      sourceWidth: header.width, sourceHeight: header.height)
-            }
-
-            let orientation = Orientation(exif: header.int("orientation") ?? 1, options: options)
-            let displayed = orientation.displayed(Size(header.width, header.height))
-            var image = header
-            var context = PipelineContext(
-                image: image, options: options, settings: settings, output: output, watermark: watermark,
-                plan: GeometryPlan(source: displayed, options: options),
-                pendingRotation: orientation.rotation,
-                pendingFlipHorizontal: orientation.flipHorizontal, pendingFlipVertical: orientation.flipVertical
-            )
-
-            // Trim needs every pixel at full size; everything after it sees the trimmed size.
-            if options.trim != nil {
-                try TrimStage.run(&context)
-                context.plan = GeometryPlan(source: orientation.displayed(Size(context.image.width, context.image.height)), options: options)
-            }
-            try context.plan.check(maxResultDimension: options.maxResultDimension ?? settings.maxResultDimension)
-
-            if options.trim == nil && options.crop == nil,
-               let shrunk = try ShrinkOnLoad.reload(bytes, header: header, format: format, plan: context.plan, displayed: displayed) {
-                image = shrunk
-                context.image = image
-            }
-
-            for stage in Self.stages {
-                try deadline?.check()
-                try stage.run(&context)
-            }
-            try deadline?.check()
-            // Decoding and every stage run lazily, inside the encoder's evaluation.
-            if let deadline { context.image.cancel(atUptimeNanoseconds: deadline.uptimeNanoseconds) }
-
-            var finalFormat = output.format
-            // AVIF encoders refuse images under 16 pixels on a side.
-            if finalFormat == .avif && (context.image.width < 16 || context.image.height < 16) {
-                finalFormat = context.image.hasAlpha ? .png : .jpeg
-            }
-            let encoded = try Encoder.encode(context.image, as: finalFormat, quality: quality(for: finalFormat, options: options, settings: settings), options: options, strip: context.stripOnSave)
-            return ProcessedImage(
-                bytes: encoded, format: finalFormat, width: context.image.width, height: context.image.height,
-                variesByAccept: output.negotiated, sourceWidth: header.width, sourceHeight: header.height,
-                shrinkOnLoad: Double(header.width) / Double(image.width)
-            )
+    private func run(_ bytes: UnsafeRawBufferPointer, source: [UInt8], options: ProcessingOptions, watermark: [UInt8]?,
+                     accept: String?, deadline: Deadline?) throws -> ProcessedImage {
+        // Load the header and check the source against the limits: nothing is decoded yet.
+        let header = try VipsImage.load(bytes)
+        let format = try checkSource(header, options: options)
+        let output = OutputFormat.choose(options: options, source: format, accept: accept, settings: settings)
+        // skip_processing returns the source only when that is the format asked for.
+        if options.raw || (options.skipProcessing.contains(format) && output.format == format) {
+            return ProcessedImage(bytes: source, format: format, width: header.width, height: header.height,
+                                  variesByAccept: !options.raw && output.negotiated, sourceWidth: header.width, sourceHeight: header.height)
         }
+
+        // Plan from the frames to process.
+        let frames = try FrameSelection(sourcePages: header.int("n-pages") ?? 1, format: format, options: options, output: output.format)
+        let loaded = frames.loadOptions.isEmpty ? header : try VipsImage.load(bytes, options: frames.loadOptions)
+        let frameHeight = frames.count > 1 ? (loaded.int("page-height") ?? loaded.height / frames.count) : loaded.height
+        let strip = frames.count > 1 ? loaded : nil
+        let first = try strip.map { try $0.extractArea(left: 0, top: 0, width: $0.width, height: frameHeight) } ?? loaded
+        let context = PipelineContext(
+            frame: first, options: options, settings: settings, output: output, watermark: watermark,
+            sourceBytes: bytes, sourceFormat: format,
+            orientation: Orientation(exif: header.int("orientation") ?? 1, options: options), frameCount: frames.count
+        )
+        try context.checkResultSize()
+
+        // Every frame through the frame stages, then the result through the finishing ones.
+        var finished = try runFrameStages(context, deadline: deadline)
+        if let strip {
+            var results = [finished.image]
+            for index in 1..<frames.count {
+                var frame = context
+                frame.image = try strip.extractArea(left: 0, top: index * frameHeight, width: strip.width, height: frameHeight)
+                results.append(try runFrameStages(frame, deadline: deadline).image)
+            }
+            finished.image = try Self.animation(of: results, selected: frames, header: header)
+        }
+        for stage in Self.finishStages {
+            try deadline?.check()
+            try stage.run(&finished)
+        }
+        try deadline?.check()
+        return try encode(finished, header: header, deadline: deadline)
+    }
+
+    private func runFrameStages(_ start: PipelineContext, deadline: Deadline?) throws -> PipelineContext {
+        var context = start
+        for stage in Self.frameStages {
+            try deadline?.check()
+            try stage.run(&context)
+        }
+        return context
+    }
+
+    /// The processed frames as one strip, with the source's loop count and the selected frames' delays
+    /// (from the header, which lists every frame's: a strip loaded from a later page does not).
+    private static func animation(of frames: [VipsImage], selected: FrameSelection, header: VipsImage) throws -> VipsImage {
+        let joined = try VipsImage.stacked(frames).copy()
+        joined.set("page-height", frames[0].height)
+        if let delays = header.ints("delay"), delays.count >= selected.first + frames.count {
+            joined.set("delay", Array(delays[selected.first..<(selected.first + frames.count)]))
+        }
+        if let loop = header.int("loop") { joined.set("loop", loop) }
+        return joined
+    }
+
+    /// Decoding and every stage run lazily, inside the encoder's evaluation.
+    private func encode(_ context: PipelineContext, header: VipsImage, deadline: Deadline?) throws -> ProcessedImage {
+        let image = context.image
+        if let deadline { image.cancel(atUptimeNanoseconds: deadline.uptimeNanoseconds) }
+        let frameHeight = context.frameCount > 1 ? image.height / context.frameCount : image.height
+        var format = context.output.format
+        // AVIF encoders refuse images under 16 pixels on a side.
+        if format == .avif && (image.width < 16 || frameHeight < 16) {
+            format = image.hasAlpha ? .png : .jpeg
+        }
+        let encoded = try Encoder.encode(image, as: format, quality: quality(for: format, options: context.options, settings: settings),
+                                         options: context.options, strip: context.stripOnSave)
+        return ProcessedImage(
+            bytes: encoded, format: format, width: image.width, height: frameHeight, frames: context.frameCount,
+            variesByAccept: context.output.negotiated, sourceWidth: header.width, sourceHeight: header.height,
+            shrinkOnLoad: context.shrinkOnLoad
+        )
     }
 
     /// Reads the header only.
@@ -122,10 +155,17 @@ public struct ImageProcessor: Sendable {
         if !settings.allowedMimeTypes.isEmpty && !settings.allowedMimeTypes.contains(format.mimeType) {
             throw ServiceError(.unprocessable, "source type \(format.mimeType) is not allowed")
         }
-        let megapixels = Double(header.width) * Double(header.height) / 1_000_000
+        // Every frame counts, whatever the options select: disable_animation does not lift a limit.
+        let frames = header.int("n-pages") ?? 1
+        let frameLimit = options.maxAnimationFrames ?? settings.maxAnimationFrames
+        if frames > frameLimit {
+            throw ServiceError(.badRequest, "source has \(frames) frames, over the limit of \(frameLimit) (IMGFORGE_MAX_ANIMATION_FRAMES)")
+        }
+        let megapixels = Double(header.width) * Double(header.height) * Double(frames) / 1_000_000
         let limit = options.maxSrcResolution ?? settings.maxSrcResolution
         if megapixels > limit {
-            throw ServiceError(.badRequest, "source resolution \(header.width)x\(header.height) (\(Self.format(megapixels)) MP) is over the \(Self.format(limit)) MP limit")
+            let size = "\(header.width)x\(header.height)" + (frames > 1 ? " × \(frames) frames" : "")
+            throw ServiceError(.badRequest, "source resolution \(size) (\(Self.format(megapixels)) MP) is over the \(Self.format(limit)) MP limit")
         }
         return format
     }

@@ -10,14 +10,46 @@ struct PipelineContext {
     let output: OutputFormat
     /// The encoded watermark image, when the options draw one.
     let watermark: [UInt8]?
+    /// The source's encoded bytes, for stages that decode again (shrink-on-load). Valid while
+    /// `ImageProcessor` processes: libvips reads them lazily until the result is encoded.
+    let sourceBytes: UnsafeRawBufferPointer
+    let sourceFormat: ImageFormat
+    /// The EXIF orientation and the requested turns and flips.
+    let orientation: Orientation
+    /// Frames (or pages) being processed: each runs the frame stages on its own.
+    let frameCount: Int
     /// Sizes in the displayed orientation, computed once the source size is known.
     var plan: GeometryPlan
     /// EXIF and requested rotation not yet applied, clockwise degrees.
     var pendingRotation: Int
     var pendingFlipHorizontal: Bool
     var pendingFlipVertical: Bool
+    /// How much smaller than stored the source was decoded (1: full size).
+    var shrinkOnLoad: Double = 1
     /// Nothing worth keeping is left: let the encoder write no metadata block at all.
     var stripOnSave = false
+
+    init(frame: VipsImage, options: ProcessingOptions, settings: ProcessingSettings, output: OutputFormat, watermark: [UInt8]?,
+         sourceBytes: UnsafeRawBufferPointer, sourceFormat: ImageFormat, orientation: Orientation, frameCount: Int) {
+        image = frame
+        self.options = options
+        self.settings = settings
+        self.output = output
+        self.watermark = watermark
+        self.sourceBytes = sourceBytes
+        self.sourceFormat = sourceFormat
+        self.orientation = orientation
+        self.frameCount = frameCount
+        plan = GeometryPlan(source: orientation.displayed(Size(frame.width, frame.height)), options: options)
+        pendingRotation = orientation.rotation
+        pendingFlipHorizontal = orientation.flipHorizontal
+        pendingFlipVertical = orientation.flipVertical
+    }
+
+    /// The planned result against `max_result_dimension`, before any pixel is decoded.
+    func checkResultSize() throws {
+        try plan.check(maxResultDimension: options.maxResultDimension ?? settings.maxResultDimension)
+    }
 
     /// True while a 90° or 270° rotation is still to come, so the stored axes are swapped.
     var axesSwapped: Bool { pendingRotation % 180 != 0 }

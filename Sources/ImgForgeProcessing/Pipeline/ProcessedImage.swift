@@ -5,7 +5,10 @@ public struct ProcessedImage: Sendable {
     public var bytes: [UInt8]
     public var format: ImageFormat
     public var width: Int
+    /// The height of one frame.
     public var height: Int
+    /// Frames (or pages) in the result.
+    public var frames: Int = 1
     /// The format followed the `Accept` header: answer with `Vary: Accept`.
     public var variesByAccept: Bool
     /// The source's stored size.

@@ -1,10 +1,11 @@
 import CVips
 import ImgForgeCore
 
-/// Removes a uniform border before anything else (on the stored orientation, at full size).
+/// Removes a uniform border before anything else (on the stored orientation, at full size), and
+/// plans the rest from the trimmed size. Animations are not trimmed.
 enum TrimStage: PipelineStage {
     static func run(_ context: inout PipelineContext) throws {
-        guard let trim = context.options.trim else { return }
+        guard let trim = context.options.trim, context.frameCount == 1 else { return }
         var probe = try context.image.colourspace(.srgb)
         // Transparent pixels count as magenta, so `t:…:FF00FF` trims transparency.
         if probe.hasAlpha { probe = try probe.flatten(background: [255, 0, 255]) }
@@ -31,6 +32,8 @@ enum TrimStage: PipelineStage {
         }
         if box.left == 0 && box.top == 0 && box.width == image.width && box.height == image.height { return }
         context.image = try image.extractArea(left: box.left, top: box.top, width: box.width, height: box.height)
+        context.plan = GeometryPlan(source: context.orientation.displayed(Size(box.width, box.height)), options: context.options)
+        try context.checkResultSize()
     }
 }
 

@@ -127,6 +127,12 @@ final class ServiceStack: @unchecked Sendable {
         try Data(bytes).write(to: url, options: .atomic)
     }
 
+    /// Writes a shared fixture unless it is there already; each file on its own, so a parallel
+    /// test never finds one fixture of a set and assumes the others.
+    func writeLocalOnce(_ name: String, _ make: () throws -> [UInt8]) throws {
+        if !FileManager.default.fileExists(atPath: localRoot.appendingPathComponent(name).path) { try writeLocal(name, try make()) }
+    }
+
     var imgforgeLog: String {
         (try? String(contentsOf: directory.appendingPathComponent("imgforge.log"), encoding: .utf8)) ?? ""
     }

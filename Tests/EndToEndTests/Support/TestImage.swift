@@ -113,3 +113,89 @@ struct TestImage {
         }
     }
 }
+
+/// An animation as a user checking a response sees it: frames, their delays, the loop count,
+/// and each frame's colour at its centre.
+struct TestAnimation {
+    let loader: String
+    let frameWidth: Int
+    let frameHeight: Int
+    let delays: [Int]
+    let loop: Int?
+    /// The colour name at the centre of each frame, in order.
+    let centres: [String]
+
+    var frames: Int { centres.count }
+
+    /// Decodes every frame of `bytes`.
+    init(decoding bytes: [UInt8]) throws {
+        try Vips.start()
+        let decoded: (String, Int, Int, Int, [Int], Int?, [UInt8], Int)? = bytes.withUnsafeBytes { buffer in
+            guard let image = imgforge_vips_load_buffer_with(buffer.baseAddress, buffer.count, "[n=-1]") else { return nil }
+            defer { g_object_unref(image) }
+            var name: UnsafePointer<CChar>?
+            let loader = vips_image_get_string(image, "vips-loader", &name) == 0 && name != nil ? String(cString: name!) : ""
+            let width = Int(vips_image_get_width(image)), height = Int(vips_image_get_height(image))
+            var pageHeight: Int32 = Int32(height)
+            if vips_image_get_typeof(image, "page-height") != 0 { vips_image_get_int(image, "page-height", &pageHeight) }
+            var delays: [Int] = []
+            var values: UnsafeMutablePointer<Int32>?
+            var count: Int32 = 0
+            if vips_image_get_typeof(image, "delay") != 0, vips_image_get_array_int(image, "delay", &values, &count) == 0, let values {
+                delays = (0..<Int(count)).map { Int(values[$0]) }
+            }
+            var loop: Int32 = 0
+            let hasLoop = vips_image_get_typeof(image, "loop") != 0 && vips_image_get_int(image, "loop", &loop) == 0
+            var memory: UnsafeMutableRawPointer?
+            var length = 0
+            guard imgforge_vips_write_memory_rgb(image, &memory, &length) == 0, let memory else { return nil }
+            defer { g_free(memory) }
+            let pixels = [UInt8](UnsafeRawBufferPointer(start: memory, count: length))
+            return (loader, width, height, Int(pageHeight), delays, hasLoop ? Int(loop) : nil, pixels, length / max(1, width * height))
+        }
+        guard let (loader, width, height, pageHeight, delays, loop, pixels, bands) = decoded else {
+            vips_error_clear()
+            throw TestFailure("response does not decode as an animation (\(bytes.count) bytes)")
+        }
+        self.loader = loader
+        frameWidth = width
+        frameHeight = pageHeight
+        self.delays = delays
+        self.loop = loop
+        let strip = TestImage(width: width, height: height, bands: bands, loader: loader, pixels: pixels)
+        centres = (0..<max(1, height / max(1, pageHeight))).map { strip.colourName(width / 2, $0 * pageHeight + pageHeight / 2) }
+    }
+
+    /// Encodes frames of solid colours, one after the other, with `delays` (ms) and `loop`, with a
+    /// libvips save suffix (".gif", ".webp", ".tif").
+    static func encode(_ colours: [(UInt8, UInt8, UInt8)], width: Int, height: Int, delays: [Int], loop: Int, suffix: String) throws -> [UInt8] {
+        try Vips.start()
+        var pixels: [UInt8] = []
+        for (r, g, b) in colours { for _ in 0..<(width * height) { pixels += [r, g, b] } }
+        let encoded: [UInt8]? = pixels.withUnsafeBytes { buffer in
+            guard let image = vips_image_new_from_memory_copy(buffer.baseAddress, buffer.count, Int32(width), Int32(height * colours.count), 3, VIPS_FORMAT_UCHAR) else { return nil }
+            defer { g_object_unref(image) }
+            vips_image_set_int(image, "page-height", Int32(height))
+            var numbers = delays.map { Int32($0) }
+            vips_image_set_array_int(image, "delay", &numbers, Int32(numbers.count))
+            vips_image_set_int(image, "loop", Int32(loop))
+            var output: UnsafeMutableRawPointer?
+            var length = 0
+            guard imgforge_vips_write_buffer(image, suffix, &output, &length) == 0, let output else { return nil }
+            defer { g_free(output) }
+            return [UInt8](UnsafeRawBufferPointer(start: output, count: length))
+        }
+        guard let encoded else { throw TestFailure("cannot encode animation \(suffix)") }
+        return encoded
+    }
+}
+
+extension TestImage {
+    init(width: Int, height: Int, bands: Int, loader: String, pixels: [UInt8]) {
+        self.width = width
+        self.height = height
+        self.bands = bands
+        self.loader = loader
+        self.pixels = pixels
+    }
+}
