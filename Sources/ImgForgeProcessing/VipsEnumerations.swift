@@ -11,6 +11,12 @@ extension VipsInterpretation {
     static let lch = IMGFORGE_INTERPRETATION_LCH
 
     var isGrey: Bool { self == .bw || self == .grey16 }
+
+    /// libvips' own name: srgb, b-w, cmyk, rgb16, grey16, …
+    var name: String {
+        guard let nick = vips_enum_nick(vips_interpretation_get_type(), Int32(rawValue)) else { return "unknown" }
+        return String(cString: nick)
+    }
 }
 
 /// Band formats the pipeline names.

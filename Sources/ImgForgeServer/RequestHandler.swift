@@ -69,16 +69,11 @@ public struct RequestHandler: Sendable {
 
     private func info(_ path: ProcessingPath, fetcher: SourceFetcher, deadline: Deadline?) throws -> Response {
         let options = try authorizedOptions(path)
-        let info = try processor.info(try fetcher.fetch(path.source, deadline: deadline, maxBytes: options.maxSrcFileSize))
-        let json = """
-            {"width":\(info.width),"height":\(info.height),"format":"\(info.format.rawValue)",\
-            "mime_type":"\(info.format.mimeType)","pages":\(info.pages),"has_alpha":\(info.hasAlpha),\
-            "orientation":\(info.orientation)}
-            """
+        let source = try fetcher.fetch(path.source, deadline: deadline, maxBytes: options.maxSrcFileSize)
         return Response(
             status: 200,
             headers: [("Content-Type", "application/json"), ("Cache-Control", "public, max-age=\(configuration.output.ttl)")],
-            body: Array(json.utf8)
+            body: Array(try processor.info(source, options: options).json.utf8)
         )
     }
 

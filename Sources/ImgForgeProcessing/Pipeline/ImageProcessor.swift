@@ -135,14 +135,21 @@ public struct ImageProcessor: Sendable {
         )
     }
 
-    /// Reads the header only.
-    public func info(_ source: [UInt8]) throws -> ImageInfo {
+    /// Reads the header only: what the source is, and the size `options` would give it.
+    public func info(_ source: [UInt8], options: ProcessingOptions = ProcessingOptions()) throws -> ImageInfo {
         try source.withUnsafeBytes { bytes in
             let header = try VipsImage.load(bytes)
-            let format = try checkSource(header, options: ProcessingOptions())
+            let format = try checkSource(header, options: options)
+            let pages = header.int("n-pages") ?? 1
+            let height = pages > 1 ? header.int("page-height") ?? header.height : header.height
+            let orientation = Orientation(exif: header.int("orientation") ?? 1, options: options)
+            let plan = GeometryPlan(source: orientation.displayed(Size(header.width, height)), options: options)
+            try plan.check(maxResultDimension: options.maxResultDimension ?? settings.maxResultDimension)
             return ImageInfo(
-                width: header.width, height: header.int("page-height") ?? header.height, format: format,
-                pages: header.int("n-pages") ?? 1, hasAlpha: header.hasAlpha, orientation: header.int("orientation") ?? 1
+                width: header.width, height: height, format: format, pages: pages,
+                delays: pages > 1 ? header.ints("delay") ?? [] : [], loop: pages > 1 ? header.int("loop") : nil,
+                hasAlpha: header.hasAlpha, orientation: header.int("orientation") ?? 1, colourSpace: header.interpretation.name,
+                bytes: source.count, resultWidth: plan.resultSize.width, resultHeight: plan.resultSize.height
             )
         }
     }

@@ -18,13 +18,26 @@ public struct ProcessedImage: Sendable {
     public var shrinkOnLoad: Double = 1
 }
 
-/// What `/info` reports about a source.
+/// What `/info` reports about a source, and what the options would make of it.
 public struct ImageInfo: Sendable, Equatable {
+    /// The stored size of one frame or page.
     public var width: Int
     public var height: Int
     public var format: ImageFormat
+    /// Pages or frames.
     public var pages: Int
+    /// Each frame's delay in milliseconds (animations only).
+    public var delays: [Int]
+    /// How often an animation repeats (0: for ever), nil for stills.
+    public var loop: Int?
     public var hasAlpha: Bool
     /// EXIF orientation, 1 when absent.
     public var orientation: Int
+    /// libvips' name of the colour space: srgb, b-w, cmyk, rgb16, grey16, …
+    public var colourSpace: String
+    /// The encoded source's size.
+    public var bytes: Int
+    /// The size one frame of the result would have, from the options (trim is not foreseen).
+    public var resultWidth: Int
+    public var resultHeight: Int
 }
