@@ -58,11 +58,12 @@ final class Scoreboard: @unchecked Sendable {
     func set(_ slot: Int, _ text: String?, since: UInt64 = Deadline.now) {
         guard slot >= 0, slot < slotCount else { return }
         let base = memory + Self.headerSize + slot * Self.slotSize
-        let bytes = Array((text ?? "").utf8.prefix(Self.slotSize - Self.textOffset))
         // Length 0 first: a reader in another process never takes half-written text for a request.
         base.storeBytes(of: UInt32(0), as: UInt32.self)
-        (base + 8).storeBytes(of: bytes.isEmpty ? 0 : since, as: UInt64.self)
-        if !bytes.isEmpty { bytes.withUnsafeBytes { (base + Self.textOffset).copyMemory(from: $0.baseAddress!, byteCount: bytes.count) } }
+        guard let text else { return }
+        let bytes = Array(text.utf8.prefix(Self.slotSize - Self.textOffset))
+        (base + 8).storeBytes(of: since, as: UInt64.self)
+        bytes.withUnsafeBytes { (base + Self.textOffset).copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
         base.storeBytes(of: UInt32(bytes.count), as: UInt32.self)
     }
 

@@ -28,6 +28,8 @@ public final class Supervisor {
     private var replacements: [Int] = []
     /// Workers killed for overstaying their deadline, until they are reaped.
     private var overdue: Set<pid_t> = []
+    /// Scoreboard slots that looked overdue on the last turn, with the arrival time they showed.
+    private var overdueSuspects: [Int: UInt64] = [:]
     private var restarts = 0
 
     public init(configuration: Configuration, logger: Logger, version: String) {
@@ -105,15 +107,19 @@ public final class Supervisor {
 
     /// Kills each worker still serving a request `IMGFORGE_TIMEOUT` plus the grace after it
     /// arrived; `reap` then logs it, with that request, and replaces it like any dead worker.
+    /// The scoreboard is read while workers write it: a slot must look overdue, with the same
+    /// arrival time, on two turns in a row before its worker is killed.
     private func killOverdue() {
         let server = configuration.server
         let limit = UInt64((server.timeout + Self.overdueGrace) * 1e9)
         let now = Deadline.now
+        var seen: [Int: UInt64] = [:]
         for (index, worker) in workers where !overdue.contains(worker.pid) {
             for thread in 0..<server.workerThreads {
-                guard let entry = scoreboard.entry(index * server.workerThreads + thread),
-                      now > entry.since, now - entry.since > limit
-                else { continue }
+                let slot = index * server.workerThreads + thread
+                guard let entry = scoreboard.entry(slot), now > entry.since, now - entry.since > limit else { continue }
+                seen[slot] = entry.since
+                guard overdueSuspects[slot] == entry.since else { continue }
                 logger.error("killing a worker busy past its deadline", metadata: [
                     "worker": "\(index)", "pid": "\(worker.pid)", "serving": "\(entry.text)",
                     "seconds": "\(Double(now - entry.since) / 1e9)",
@@ -123,6 +129,7 @@ public final class Supervisor {
                 break
             }
         }
+        overdueSuspects = seen
     }
 
     /// What `/status` reports, refreshed on every turn of the supervision loop.
