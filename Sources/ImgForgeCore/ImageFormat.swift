@@ -1,6 +1,8 @@
 /// Output (and recognised source) formats.
 public enum ImageFormat: String, CaseIterable, Sendable {
     case jpeg, png, webp, avif, gif, tiff
+    /// Only for SVG sources, answered sanitised; every other output is raster.
+    case svg
 
     /// Accepts the spellings used in URLs: `jpg`, `jpeg`, `tif`, …
     public init?(name: String) {
@@ -11,6 +13,7 @@ public enum ImageFormat: String, CaseIterable, Sendable {
         case "avif": self = .avif
         case "gif": self = .gif
         case "tif", "tiff": self = .tiff
+        case "svg": self = .svg
         default: return nil
         }
     }
@@ -26,6 +29,7 @@ public enum ImageFormat: String, CaseIterable, Sendable {
         case .avif: "image/avif"
         case .gif: "image/gif"
         case .tiff: "image/tiff"
+        case .svg: "image/svg+xml"
         }
     }
 

@@ -201,7 +201,7 @@ enum OptionCatalogue {
         OptionDefinition(names: ["max_bytes", "mb"], form: "max_bytes:BYTES (0 = no limit)", arguments: 1...1) { o, a in
             o.maxBytes = try a.int(at: 0, 0...Int(Int32.max)) ?? o.maxBytes
         },
-        OptionDefinition(names: ["format", "f", "ext"], form: "format:jpeg|png|webp|avif|gif|tiff", arguments: 1...1) { o, a in
+        OptionDefinition(names: ["format", "f", "ext"], form: "format:jpeg|png|webp|avif|gif|tiff|svg", arguments: 1...1) { o, a in
             o.format = try a.format(at: 0) ?? o.format
         },
         OptionDefinition(names: ["strip_metadata", "sm"], form: "strip_metadata:BOOL", arguments: 1...1) { o, a in

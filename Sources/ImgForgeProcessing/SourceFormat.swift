@@ -10,6 +10,7 @@ extension ImageFormat {
         else if name.hasPrefix("gif") { self = .gif }
         else if name.hasPrefix("tiff") { self = .tiff }
         else if name.hasPrefix("heif") { self = .avif }
+        else if name.hasPrefix("svg") { self = .svg }
         else { return nil }
     }
 }

@@ -13,6 +13,8 @@ public enum Vips {
         imgforge_vips_set_vector(0)
         // ImageMagick, PDF and other loaders not meant for hostile input.
         vips_block_untrusted_set(1)
+        // SVG is rasterised, but only ever from what SVGSanitizer rebuilt (VipsImage.load checks).
+        vips_operation_block_set("VipsForeignLoadSvg", 0)
         // Requests already run in parallel, one per responder thread; libvips' own worker threads
         // per operation measured slightly slower under that load (doc/benchmarks.md).
         // libvips' VIPS_CONCURRENCY variable still overrides this.

@@ -19,10 +19,14 @@ public final class VipsImage {
 
     /// Decodes lazily: only the header is read until pixels are needed. libvips reads
     /// `bytes` later, so the caller keeps them alive while this image (or one made from it) lives.
-    package static func load(_ bytes: UnsafeRawBufferPointer, options: String = "") throws -> VipsImage {
-        guard vips_foreign_find_load_buffer(bytes.baseAddress, bytes.count) != nil else {
+    /// SVG is loaded only when `sanitizedSVG` says the bytes are SVGSanitizer's output.
+    package static func load(_ bytes: UnsafeRawBufferPointer, options: String = "", sanitizedSVG: Bool = false) throws -> VipsImage {
+        guard let loader = vips_foreign_find_load_buffer(bytes.baseAddress, bytes.count) else {
             Vips.clearError()
-            throw ServiceError(.unprocessable, "source is not a supported image (jpeg, png, webp, avif, gif or tiff)")
+            throw ServiceError(.unprocessable, "source is not a supported image (jpeg, png, webp, avif, gif, tiff or svg)")
+        }
+        guard sanitizedSVG || !String(cString: loader).lowercased().hasPrefix("svg") else {
+            throw ServiceError(.unprocessable, "source is not a supported image: SVG that does not start like SVG")
         }
         guard let image = imgforge_vips_load_buffer_with(bytes.baseAddress, bytes.count, options) else {
             throw ServiceError(.unprocessable, "cannot decode source image: \(Vips.takeError())")

@@ -3,6 +3,7 @@ import ImgForgeCore
 /// Encodes the finished image: the format's switches, quality, and the `max_bytes` budget.
 package enum Encoder {
     static func encode(_ image: VipsImage, as format: ImageFormat, quality: Int, options: ProcessingOptions, strip: Bool) throws -> [UInt8] {
+        guard format != .svg else { throw ServiceError(.badRequest, "svg output needs an SVG source") }
         var quality = quality
         var bytes = try image.encode(suffix: suffix(format, quality: quality, options: options, strip: strip))
         // Lower the quality in steps sized by how far over the budget the result is.
@@ -59,6 +60,9 @@ package enum Encoder {
             switches = []
         case .tiff:
             switches = ["compression=lzw"]
+        case .svg:
+            // Never encoded: an SVG answer is the sanitised source (ImageProcessor).
+            switches = []
         }
         if strip { switches.append("strip") }
         let extensionName = format == .tiff ? "tif" : format.fileExtension

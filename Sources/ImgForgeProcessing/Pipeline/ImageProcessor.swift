@@ -40,6 +40,9 @@ public struct ImageProcessor: Sendable {
     public func process(_ source: [UInt8], options: ProcessingOptions, watermark: [UInt8]? = nil, accept: String? = nil,
                         deadline: Deadline? = nil) throws -> ProcessedImage {
         do {
+            if let svg = try source.withUnsafeBytes({ SVGSanitizer.looksLikeSVG($0) ? try SVGSanitizer.sanitize($0) : nil }) {
+                return try processSVG(svg, options: options, watermark: watermark, accept: accept, deadline: deadline)
+            }
             return try source.withUnsafeBytes { bytes in
                 // libvips reads `bytes` lazily: everything below stays inside this closure.
                 try run(bytes, source: source, options: options, watermark: watermark, accept: accept, deadline: deadline)
@@ -51,12 +54,31 @@ public struct ImageProcessor: Sendable {
         }
     }
 
-    private func run(_ bytes: UnsafeRawBufferPointer, source: [UInt8], options: ProcessingOptions, watermark: [UInt8]?,
-                     accept: String?, deadline: Deadline?) throws -> ProcessedImage {
+    /// An SVG source, already sanitised: answered as SVG (when nothing asks to change its pixels),
+    /// or rasterised by libvips and processed like any other source.
+    private func processSVG(_ svg: [UInt8], options: ProcessingOptions, watermark: [UInt8]?, accept: String?, deadline: Deadline?) throws -> ProcessedImage {
+        try svg.withUnsafeBytes { bytes in
+            let header = try VipsImage.load(bytes, sanitizedSVG: true)
+            _ = try checkSource(header, options: options)
+            let output = OutputFormat.choose(options: options, source: .svg, accept: accept, settings: settings)
+            guard output.format == .svg || options.raw else {
+                return try run(bytes, header: header, source: svg, options: options, watermark: watermark, accept: accept, deadline: deadline)
+            }
+            if !options.raw, let option = options.firstPixelOption {
+                throw ServiceError(.badRequest, "an SVG answer is the sanitised source and cannot apply \(option): ask for a raster format (e.g. @png)")
+            }
+            return ProcessedImage(bytes: svg, format: .svg, width: header.width, height: header.height,
+                                  variesByAccept: output.negotiated, sourceWidth: header.width, sourceHeight: header.height)
+        }
+    }
+
+    private func run(_ bytes: UnsafeRawBufferPointer, header loadedHeader: VipsImage? = nil, source: [UInt8], options: ProcessingOptions,
+                     watermark: [UInt8]?, accept: String?, deadline: Deadline?) throws -> ProcessedImage {
         // Load the header and check the source against the limits: nothing is decoded yet.
-        let header = try VipsImage.load(bytes)
+        let header = try loadedHeader ?? VipsImage.load(bytes)
         let format = try checkSource(header, options: options)
         let output = OutputFormat.choose(options: options, source: format, accept: accept, settings: settings)
+        guard output.format != .svg else { throw ServiceError(.badRequest, "svg output needs an SVG source") }
         // skip_processing returns the source only when that is the format asked for.
         if options.raw || (options.skipProcessing.contains(format) && output.format == format) {
             return ProcessedImage(bytes: source, format: format, width: header.width, height: header.height,
@@ -137,8 +159,9 @@ public struct ImageProcessor: Sendable {
 
     /// Reads the header only: what the source is, and the size `options` would give it.
     public func info(_ source: [UInt8], options: ProcessingOptions = ProcessingOptions()) throws -> ImageInfo {
-        try source.withUnsafeBytes { bytes in
-            let header = try VipsImage.load(bytes)
+        let svg = try source.withUnsafeBytes { SVGSanitizer.looksLikeSVG($0) ? try SVGSanitizer.sanitize($0) : nil }
+        return try (svg ?? source).withUnsafeBytes { bytes in
+            let header = try VipsImage.load(bytes, sanitizedSVG: svg != nil)
             let format = try checkSource(header, options: options)
             let pages = header.int("n-pages") ?? 1
             let height = pages > 1 ? header.int("page-height") ?? header.height : header.height
@@ -157,7 +180,7 @@ public struct ImageProcessor: Sendable {
     /// Type and resolution limits, from the header alone: nothing is decoded yet.
     private func checkSource(_ header: VipsImage, options: ProcessingOptions) throws -> ImageFormat {
         guard let loader = header.string("vips-loader"), let format = ImageFormat(loader: loader) else {
-            throw ServiceError(.unprocessable, "source is not a supported image (jpeg, png, webp, avif, gif or tiff)")
+            throw ServiceError(.unprocessable, "source is not a supported image (jpeg, png, webp, avif, gif, tiff or svg)")
         }
         if !settings.allowedMimeTypes.isEmpty && !settings.allowedMimeTypes.contains(format.mimeType) {
             throw ServiceError(.unprocessable, "source type \(format.mimeType) is not allowed")
