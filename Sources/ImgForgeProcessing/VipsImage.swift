@@ -105,8 +105,15 @@ public final class VipsImage {
         return VipsImage(output)
     }
 
-    package func resize(horizontal: Double, vertical: Double, kernel: VipsKernel = VIPS_KERNEL_LANCZOS3) throws -> VipsImage {
-        try make("resize") { imgforge_vips_resize(pointer, $0, horizontal, vertical, Int32(kernel.rawValue)) }
+    package func resize(horizontal: Double, vertical: Double, kernel: ResizingAlgorithm = .lanczos3) throws -> VipsImage {
+        let vipsKernel: VipsKernel = switch kernel {
+        case .nearest: VIPS_KERNEL_NEAREST
+        case .linear: VIPS_KERNEL_LINEAR
+        case .cubic: VIPS_KERNEL_CUBIC
+        case .lanczos2: VIPS_KERNEL_LANCZOS2
+        case .lanczos3: VIPS_KERNEL_LANCZOS3
+        }
+        return try make("resize") { imgforge_vips_resize(pointer, $0, horizontal, vertical, Int32(vipsKernel.rawValue)) }
     }
 
     func extractArea(left: Int, top: Int, width: Int, height: Int) throws -> VipsImage {
@@ -125,12 +132,22 @@ public final class VipsImage {
         }
     }
 
-    func rotate(_ angle: VipsAngle) throws -> VipsImage {
-        try make("rotate") { imgforge_vips_rot(pointer, $0, Int32(angle.rawValue)) }
+    /// Turns clockwise by 90, 180 or 270 degrees; other angles leave the image as it is.
+    func rotate(degrees: Int) throws -> VipsImage {
+        let angle: VipsAngle
+        switch degrees {
+        case 90: angle = VIPS_ANGLE_D90
+        case 180: angle = VIPS_ANGLE_D180
+        case 270: angle = VIPS_ANGLE_D270
+        default: return self
+        }
+        return try make("rotate") { imgforge_vips_rot(pointer, $0, Int32(angle.rawValue)) }
     }
 
-    func flip(_ direction: VipsDirection) throws -> VipsImage {
-        try make("flip") { imgforge_vips_flip(pointer, $0, Int32(direction.rawValue)) }
+    /// Mirrors left to right (`horizontal`) or top to bottom.
+    func flip(horizontal: Bool) throws -> VipsImage {
+        let direction = horizontal ? VIPS_DIRECTION_HORIZONTAL : VIPS_DIRECTION_VERTICAL
+        return try make("flip") { imgforge_vips_flip(pointer, $0, Int32(direction.rawValue)) }
     }
 
     func flatten(background: [Double]) throws -> VipsImage {

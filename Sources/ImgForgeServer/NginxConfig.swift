@@ -47,8 +47,10 @@ public struct NginxConfig {
             "map $http_accept $imgforge_variant {",
             "    default \"\";",
         ]
-        if output.autoAVIF { lines.append("    \"~*image/avif\" \"a\";") }
-        if output.autoWebP { lines.append("    \"~*image/webp\" \"w\";") }
+        // The same rule as NegotiatedFormats.acceptable: the media type appears in Accept.
+        for (code, format) in NegotiatedFormats.variants where format == .avif ? output.autoAVIF : output.autoWebP {
+            lines.append("    \"~*\(format.mimeType)\" \"\(code)\";")
+        }
         lines += [
             "}",
             "map $imgforge_variant $imgforge_variant_suffix {",

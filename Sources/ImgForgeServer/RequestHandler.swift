@@ -82,7 +82,8 @@ public struct RequestHandler: Sendable {
         guard let cache, let variant = request.variant, Self.isCacheable(options),
               let key = CacheSetup.key(for: path, variant: variant, signatureSize: configuration.security.signer.size)
         else {
-            let result = try render(path, options: options, accept: request.accept, fetcher: fetcher, deadline: request.deadline)
+            let acceptable = NegotiatedFormats.acceptable(variant: request.variant, accept: request.accept)
+            let result = try render(path, options: options, acceptable: acceptable, fetcher: fetcher, deadline: request.deadline)
             var response = result.response(ttl: configuration.output.ttl)
             if let disposition = Self.contentDisposition(options, format: result.format) {
                 response.headers.append(("Content-Disposition", disposition))
@@ -90,13 +91,13 @@ public struct RequestHandler: Sendable {
             return response
         }
         // nginx already chose the format variant: negotiate from it, so the file matches its name.
-        let accept = ["a": "image/avif", "w": "image/webp"][variant]
+        let acceptable = NegotiatedFormats.acceptable(variant: variant, accept: nil)
         if let file = cache.lookup(key) { return .internalRedirect(file.internalURI) }
         return try cache.withLock(key, timeout: request.deadline?.remainingSeconds ?? configuration.server.timeout) {
             try request.deadline?.check()
             // Another thread or process may have finished it while this one waited.
             if let file = cache.lookup(key) { return .internalRedirect(file.internalURI) }
-            let result = try render(path, options: options, accept: accept, fetcher: fetcher, deadline: request.deadline)
+            let result = try render(path, options: options, acceptable: acceptable, fetcher: fetcher, deadline: request.deadline)
             do {
                 return .internalRedirect(try cache.store(result.bytes, key: key, extension: result.format.fileExtension).internalURI)
             } catch {
@@ -122,10 +123,11 @@ public struct RequestHandler: Sendable {
         options.expires == nil && options.filename == nil && !options.returnAttachment
     }
 
-    private func render(_ path: ProcessingPath, options: ProcessingOptions, accept: String?, fetcher: SourceFetcher, deadline: Deadline?) throws -> ProcessedImage {
+    private func render(_ path: ProcessingPath, options: ProcessingOptions, acceptable: Set<ImageFormat>, fetcher: SourceFetcher,
+                        deadline: Deadline?) throws -> ProcessedImage {
         let source = try fetcher.fetch(path.source, deadline: deadline, maxBytes: options.maxSrcFileSize)
         let watermark = try watermarks.bytes(for: options, fetcher: fetcher, deadline: deadline)
-        let result = try processor.process(source, options: options, watermark: watermark, accept: accept, deadline: deadline)
+        let result = try processor.process(source, options: options, watermark: watermark, acceptable: acceptable, deadline: deadline)
         logger.debug("processed", metadata: [
             "source": "\(result.sourceWidth)x\(result.sourceHeight)", "result": "\(result.width)x\(result.height)",
             "format": "\(result.format.rawValue)", "bytes": "\(result.bytes.count)",

@@ -352,6 +352,9 @@ struct PipelineLimitTests {
         #expect(avif.header("Content-Type") == "image/avif" && avif.header("Vary") == "Accept")
         let webp = try stack.get("/unsafe/w:50/plain/local:///n.jpg", headers: ["Accept": "image/webp,*/*"])
         #expect(webp.header("Content-Type") == "image/webp" && webp.header("Vary") == "Accept")
+        // The rule of nginx's map, which decides when the cache is on: the media type appears, in any case.
+        let upper = try stack.get("/unsafe/w:50/plain/local:///n.jpg", headers: ["Accept": "IMAGE/WEBP"])
+        #expect(upper.header("Content-Type") == "image/webp")
         let fallback = try stack.get("/unsafe/w:50/plain/local:///n.jpg", headers: ["Accept": "*/*"])
         #expect(fallback.header("Content-Type") == "image/png" && fallback.header("Vary") == "Accept", "IMGFORGE_DEFAULT_FORMAT")
         let explicit = try stack.get("/unsafe/w:50/plain/local:///n.jpg@jpg", headers: ["Accept": "image/avif"])

@@ -34,18 +34,19 @@ public struct ImageProcessor: Sendable {
     }
 
     /// `watermark` is the encoded watermark image the options' `watermark` draws, when they ask for one.
-    /// `accept` is the request's `Accept` header, for `IMGFORGE_AUTO_WEBP`/`IMGFORGE_AUTO_AVIF`.
+    /// `acceptable` holds the negotiable formats (AVIF, WebP) the client takes, for
+    /// `IMGFORGE_AUTO_AVIF`/`IMGFORGE_AUTO_WEBP`.
     /// Past `deadline` the work stops (between stages, and inside libvips while it encodes)
     /// with the 503 timeout.
-    public func process(_ source: [UInt8], options: ProcessingOptions, watermark: [UInt8]? = nil, accept: String? = nil,
+    public func process(_ source: [UInt8], options: ProcessingOptions, watermark: [UInt8]? = nil, acceptable: Set<ImageFormat> = [],
                         deadline: Deadline? = nil) throws -> ProcessedImage {
         do {
             if let svg = try source.withUnsafeBytes({ SVGSanitizer.looksLikeSVG($0) ? try SVGSanitizer.sanitize($0) : nil }) {
-                return try processSVG(svg, options: options, watermark: watermark, accept: accept, deadline: deadline)
+                return try processSVG(svg, options: options, watermark: watermark, acceptable: acceptable, deadline: deadline)
             }
             return try source.withUnsafeBytes { bytes in
                 // libvips reads `bytes` lazily: everything below stays inside this closure.
-                try run(bytes, source: source, options: options, watermark: watermark, accept: accept, deadline: deadline)
+                try run(bytes, source: source, options: options, watermark: watermark, acceptable: acceptable, deadline: deadline)
             }
         } catch {
             // A libvips failure after the deadline is the kill it asked for.
@@ -56,13 +57,13 @@ public struct ImageProcessor: Sendable {
 
     /// An SVG source, already sanitised: answered as SVG (when nothing asks to change its pixels),
     /// or rasterised by libvips and processed like any other source.
-    private func processSVG(_ svg: [UInt8], options: ProcessingOptions, watermark: [UInt8]?, accept: String?, deadline: Deadline?) throws -> ProcessedImage {
+    private func processSVG(_ svg: [UInt8], options: ProcessingOptions, watermark: [UInt8]?, acceptable: Set<ImageFormat>, deadline: Deadline?) throws -> ProcessedImage {
         try svg.withUnsafeBytes { bytes in
             let header = try VipsImage.load(bytes, sanitizedSVG: true)
             _ = try checkSource(header, options: options)
-            let output = OutputFormat.choose(options: options, source: .svg, accept: accept, settings: settings)
+            let output = OutputFormat.choose(options: options, source: .svg, acceptable: acceptable, settings: settings)
             guard output.format == .svg || options.raw else {
-                return try run(bytes, header: header, source: svg, options: options, watermark: watermark, accept: accept, deadline: deadline)
+                return try run(bytes, header: header, source: svg, options: options, watermark: watermark, acceptable: acceptable, deadline: deadline)
             }
             if !options.raw, let option = options.firstPixelOption {
                 throw ServiceError(.badRequest, "an SVG answer is the sanitised source and cannot apply \(option): ask for a raster format (e.g. @png)")
@@ -73,11 +74,11 @@ public struct ImageProcessor: Sendable {
     }
 
     private func run(_ bytes: UnsafeRawBufferPointer, header loadedHeader: VipsImage? = nil, source: [UInt8], options: ProcessingOptions,
-                     watermark: [UInt8]?, accept: String?, deadline: Deadline?) throws -> ProcessedImage {
+                     watermark: [UInt8]?, acceptable: Set<ImageFormat>, deadline: Deadline?) throws -> ProcessedImage {
         // Load the header and check the source against the limits: nothing is decoded yet.
         let header = try loadedHeader ?? VipsImage.load(bytes)
         let format = try checkSource(header, options: options)
-        let output = OutputFormat.choose(options: options, source: format, accept: accept, settings: settings)
+        let output = OutputFormat.choose(options: options, source: format, acceptable: acceptable, settings: settings)
         guard output.format != .svg else { throw ServiceError(.badRequest, "svg output needs an SVG source") }
         // skip_processing returns the source only when that is the format asked for.
         if options.raw || (options.skipProcessing.contains(format) && output.format == format) {

@@ -1,4 +1,3 @@
-import CVips
 import ImgForgeCore
 
 /// What the stages share: the image being transformed, the plan, and what

@@ -1,5 +1,3 @@
-import CVips
-
 /// Brings the image into sRGB for processing, through its embedded ICC profile when it has one.
 enum ColorspaceInStage: PipelineStage {
     static func run(_ context: inout PipelineContext) throws {

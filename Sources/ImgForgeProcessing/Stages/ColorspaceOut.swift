@@ -1,5 +1,3 @@
-import CVips
-
 /// Leaves the image in 8-bit sRGB (or grey) as the encoders expect.
 enum ColorspaceOutStage: PipelineStage {
     static func run(_ context: inout PipelineContext) throws {

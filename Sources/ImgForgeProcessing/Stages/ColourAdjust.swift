@@ -1,5 +1,3 @@
-import CVips
-
 /// brightness, contrast and saturation (`adjust` sets all three) on the colour bands; alpha is
 /// left as it is. The image is sRGB or grey here (ColorspaceIn converted CMYK and the rest).
 enum ColourAdjustStage: PipelineStage {

@@ -1,5 +1,3 @@
-import CVips
-
 /// blur, sharpen and pixelate.
 enum EffectsStage: PipelineStage {
     static func run(_ context: inout PipelineContext) throws {
@@ -10,8 +8,8 @@ enum EffectsStage: PipelineStage {
         if options.pixelate > 1 {
             let block = Double(min(options.pixelate, max(image.width, image.height)))
             let width = image.width, height = image.height
-            image = try image.resize(horizontal: 1 / block, vertical: 1 / block, kernel: VIPS_KERNEL_LINEAR)
-            image = try image.resize(horizontal: Double(width) / Double(image.width), vertical: Double(height) / Double(image.height), kernel: VIPS_KERNEL_NEAREST)
+            image = try image.resize(horizontal: 1 / block, vertical: 1 / block, kernel: .linear)
+            image = try image.resize(horizontal: Double(width) / Double(image.width), vertical: Double(height) / Double(image.height), kernel: .nearest)
         }
         context.image = image
     }

@@ -1,4 +1,3 @@
-import CVips
 import ImgForgeCore
 
 /// Scales the image to the planned size with the requested filter.
@@ -12,7 +11,7 @@ enum ResizeStage: PipelineStage {
         let vertical = Double(planned.height) / Double(image.height)
         // With alpha, resample premultiplied: transparent pixels' colour (often black) must not bleed into edges.
         let premultiplied = image.hasAlpha ? try image.premultiplied() : image
-        var resized = try premultiplied.resize(horizontal: horizontal, vertical: vertical, kernel: kernel(context.options.resizingAlgorithm))
+        var resized = try premultiplied.resize(horizontal: horizontal, vertical: vertical, kernel: context.options.resizingAlgorithm)
         if image.hasAlpha { resized = try resized.unpremultiplied().cast(image.bandFormat) }
         // libvips may land a pixel off the planned size; the plan is what the user was promised.
         if resized.width != planned.width || resized.height != planned.height {
@@ -22,20 +21,10 @@ enum ResizeStage: PipelineStage {
                 resized = try resized.resize(
                     horizontal: Double(planned.width) / Double(resized.width),
                     vertical: Double(planned.height) / Double(resized.height),
-                    kernel: VIPS_KERNEL_LINEAR
+                    kernel: .linear
                 )
             }
         }
         context.image = resized
-    }
-
-    static func kernel(_ algorithm: ResizingAlgorithm) -> VipsKernel {
-        switch algorithm {
-        case .nearest: VIPS_KERNEL_NEAREST
-        case .linear: VIPS_KERNEL_LINEAR
-        case .cubic: VIPS_KERNEL_CUBIC
-        case .lanczos2: VIPS_KERNEL_LANCZOS2
-        case .lanczos3: VIPS_KERNEL_LANCZOS3
-        }
     }
 }

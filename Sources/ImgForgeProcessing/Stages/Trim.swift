@@ -1,4 +1,3 @@
-import CVips
 import ImgForgeCore
 
 /// Removes a uniform border before anything else (on the stored orientation, at full size), and
