@@ -7,6 +7,9 @@ public struct OptionsParser: Sendable {
     /// Largest width or height a URL may ask for.
     public static let maxDimension = 65_535
 
+    /// Every option's canonical name, in the catalogue's order.
+    public static var optionNames: [String] { OptionCatalogue.all.map { $0.names[0] } }
+
     public let presets: Presets
     public let allowSecurityOptions: Bool
     private let logger: Logger?

@@ -17,7 +17,7 @@ private func stableHeaders(_ response: HTTPResponse) -> [String: String] {
 }
 
 /// Every cached entry below `root`, lock files aside.
-private func cacheFiles(_ link: String) -> [String] {
+func cacheFiles(_ link: String) -> [String] {
     let root = URL(fileURLWithPath: link).resolvingSymlinksInPath().path
     guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
     var files: [String] = []
