@@ -8,19 +8,22 @@ import ImgForgeCore
 /// pipeline from, so that it too stays clear of C.
 public final class VipsImage {
     let pointer: UnsafeMutablePointer<CVips.VipsImage>
+    /// The encoded bytes this image (or the one it was made from) reads lazily.
+    private let source: SourceBuffer?
 
-    init(_ pointer: UnsafeMutablePointer<CVips.VipsImage>) {
+    init(_ pointer: UnsafeMutablePointer<CVips.VipsImage>, source: SourceBuffer? = nil) {
         self.pointer = pointer
+        self.source = source
     }
 
     deinit {
         g_object_unref(pointer)
     }
 
-    /// Decodes lazily: only the header is read until pixels are needed. libvips reads
-    /// `bytes` later, so the caller keeps them alive while this image (or one made from it) lives.
+    /// Decodes lazily: only the header is read until pixels are needed; the image keeps `buffer`.
     /// SVG is loaded only when `sanitizedSVG` says the bytes are SVGSanitizer's output.
-    package static func load(_ bytes: UnsafeRawBufferPointer, options: String = "", sanitizedSVG: Bool = false) throws -> VipsImage {
+    package static func load(_ buffer: SourceBuffer, options: String = "", sanitizedSVG: Bool = false) throws -> VipsImage {
+        let bytes = buffer.bytes
         guard let loader = vips_foreign_find_load_buffer(bytes.baseAddress, bytes.count) else {
             Vips.clearError()
             throw ServiceError(.unprocessable, "source is not a supported image (jpeg, png, webp, avif, gif, tiff or svg)")
@@ -31,7 +34,7 @@ public final class VipsImage {
         guard let image = imgforge_vips_load_buffer_with(bytes.baseAddress, bytes.count, options) else {
             throw ServiceError(.unprocessable, "cannot decode source image: \(Vips.takeError())")
         }
-        return VipsImage(image)
+        return VipsImage(image, source: buffer)
     }
 
     public var width: Int { Int(vips_image_get_width(pointer)) }
@@ -102,7 +105,7 @@ public final class VipsImage {
         guard body(&output) == 0, let output else {
             throw ServiceError(.unprocessable, "\(operation) failed: \(Vips.takeError())")
         }
-        return VipsImage(output)
+        return VipsImage(output, source: source)
     }
 
     package func resize(horizontal: Double, vertical: Double, kernel: ResizingAlgorithm = .lanczos3) throws -> VipsImage {
@@ -237,7 +240,7 @@ public final class VipsImage {
         var output: UnsafeMutablePointer<CVips.VipsImage>?
         let status = withExtendedLifetime(images) { imgforge_vips_arrayjoin_down(&pointers, Int32(pointers.count), &output) }
         guard status == 0, let output else { throw ServiceError(.unprocessable, "joining frames failed: \(Vips.takeError())") }
-        return VipsImage(output)
+        return VipsImage(output, source: images.first?.source)
     }
 
     /// Colour bands multiplied by alpha (float), so that resampling does not pull in the colour

@@ -15,7 +15,7 @@ struct SVGSanitizerTests {
 
     @Test func onlySVGLooksLikeSVG() {
         for (text, svg) in [("<svg/>", true), ("\u{FEFF} \n<?xml version=\"1.0\"?><svg>", true), ("<html><body/>", false), ("GIF89a<svg>", false)] {
-            #expect(Array(text.utf8).withUnsafeBytes { SVGSanitizer.looksLikeSVG($0) } == svg, "\(text)")
+            #expect(SVGSanitizer.looksLikeSVG(SourceBuffer(copying: Array(text.utf8))) == svg, "\(text)")
         }
     }
 }

@@ -41,13 +41,13 @@ public struct ImageProcessor: Sendable {
     public func process(_ source: [UInt8], options: ProcessingOptions, watermark: [UInt8]? = nil, acceptable: Set<ImageFormat> = [],
                         deadline: Deadline? = nil) throws -> ProcessedImage {
         do {
-            if let svg = try source.withUnsafeBytes({ SVGSanitizer.looksLikeSVG($0) ? try SVGSanitizer.sanitize($0) : nil }) {
+            // Copied once into a buffer that every image decoded from it keeps alive.
+            let buffer = SourceBuffer(copying: source)
+            if SVGSanitizer.looksLikeSVG(buffer) {
+                let svg = SourceBuffer(copying: try SVGSanitizer.sanitize(buffer))
                 return try processSVG(svg, options: options, watermark: watermark, acceptable: acceptable, deadline: deadline)
             }
-            return try source.withUnsafeBytes { bytes in
-                // libvips reads `bytes` lazily: everything below stays inside this closure.
-                try run(bytes, source: source, options: options, watermark: watermark, acceptable: acceptable, deadline: deadline)
-            }
+            return try run(buffer, source: source, options: options, watermark: watermark, acceptable: acceptable, deadline: deadline)
         } catch {
             // A libvips failure after the deadline is the kill it asked for.
             if let deadline, deadline.hasPassed { throw deadline.error }
@@ -57,26 +57,25 @@ public struct ImageProcessor: Sendable {
 
     /// An SVG source, already sanitised: answered as SVG (when nothing asks to change its pixels),
     /// or rasterised by libvips and processed like any other source.
-    private func processSVG(_ svg: [UInt8], options: ProcessingOptions, watermark: [UInt8]?, acceptable: Set<ImageFormat>, deadline: Deadline?) throws -> ProcessedImage {
-        try svg.withUnsafeBytes { bytes in
-            let header = try VipsImage.load(bytes, sanitizedSVG: true)
-            _ = try checkSource(header, options: options)
-            let output = OutputFormat.choose(options: options, source: .svg, acceptable: acceptable, settings: settings)
-            guard output.format == .svg || options.raw else {
-                return try run(bytes, header: header, source: svg, options: options, watermark: watermark, acceptable: acceptable, deadline: deadline)
-            }
-            if !options.raw, let option = options.firstPixelOption {
-                throw ServiceError(.badRequest, "an SVG answer is the sanitised source and cannot apply \(option): ask for a raster format (e.g. @png)")
-            }
-            return ProcessedImage(bytes: svg, format: .svg, width: header.width, height: header.height,
-                                  variesByAccept: output.negotiated, sourceWidth: header.width, sourceHeight: header.height)
+    private func processSVG(_ svg: SourceBuffer, options: ProcessingOptions, watermark: [UInt8]?, acceptable: Set<ImageFormat>,
+                            deadline: Deadline?) throws -> ProcessedImage {
+        let header = try VipsImage.load(svg, sanitizedSVG: true)
+        _ = try checkSource(header, options: options)
+        let output = OutputFormat.choose(options: options, source: .svg, acceptable: acceptable, settings: settings)
+        guard output.format == .svg || options.raw else {
+            return try run(svg, header: header, source: Array(svg.bytes), options: options, watermark: watermark, acceptable: acceptable, deadline: deadline)
         }
+        if !options.raw, let option = options.firstPixelOption {
+            throw ServiceError(.badRequest, "an SVG answer is the sanitised source and cannot apply \(option): ask for a raster format (e.g. @png)")
+        }
+        return ProcessedImage(bytes: Array(svg.bytes), format: .svg, width: header.width, height: header.height,
+                              variesByAccept: output.negotiated, sourceWidth: header.width, sourceHeight: header.height)
     }
 
-    private func run(_ bytes: UnsafeRawBufferPointer, header loadedHeader: VipsImage? = nil, source: [UInt8], options: ProcessingOptions,
+    private func run(_ buffer: SourceBuffer, header loadedHeader: VipsImage? = nil, source: [UInt8], options: ProcessingOptions,
                      watermark: [UInt8]?, acceptable: Set<ImageFormat>, deadline: Deadline?) throws -> ProcessedImage {
         // Load the header and check the source against the limits: nothing is decoded yet.
-        let header = try loadedHeader ?? VipsImage.load(bytes)
+        let header = try loadedHeader ?? VipsImage.load(buffer)
         let format = try checkSource(header, options: options)
         let output = OutputFormat.choose(options: options, source: format, acceptable: acceptable, settings: settings)
         guard output.format != .svg else { throw ServiceError(.badRequest, "svg output needs an SVG source") }
@@ -88,13 +87,13 @@ public struct ImageProcessor: Sendable {
 
         // Plan from the frames to process.
         let frames = try FrameSelection(sourcePages: header.int("n-pages") ?? 1, format: format, options: options, output: output.format)
-        let loaded = frames.loadOptions.isEmpty ? header : try VipsImage.load(bytes, options: frames.loadOptions)
+        let loaded = frames.loadOptions.isEmpty ? header : try VipsImage.load(buffer, options: frames.loadOptions, sanitizedSVG: format == .svg)
         let frameHeight = frames.count > 1 ? (loaded.int("page-height") ?? loaded.height / frames.count) : loaded.height
         let strip = frames.count > 1 ? loaded : nil
         let first = try strip.map { try $0.extractArea(left: 0, top: 0, width: $0.width, height: frameHeight) } ?? loaded
         let context = PipelineContext(
             frame: first, options: options, settings: settings, output: output, watermark: watermark,
-            sourceBytes: bytes, sourceFormat: format,
+            source: buffer, sourceFormat: format,
             orientation: Orientation(exif: header.int("orientation") ?? 1, options: options), frameCount: frames.count
         )
         try context.checkResultSize()
@@ -160,22 +159,21 @@ public struct ImageProcessor: Sendable {
 
     /// Reads the header only: what the source is, and the size `options` would give it.
     public func info(_ source: [UInt8], options: ProcessingOptions = ProcessingOptions()) throws -> ImageInfo {
-        let svg = try source.withUnsafeBytes { SVGSanitizer.looksLikeSVG($0) ? try SVGSanitizer.sanitize($0) : nil }
-        return try (svg ?? source).withUnsafeBytes { bytes in
-            let header = try VipsImage.load(bytes, sanitizedSVG: svg != nil)
-            let format = try checkSource(header, options: options)
-            let pages = header.int("n-pages") ?? 1
-            let height = pages > 1 ? header.int("page-height") ?? header.height : header.height
-            let orientation = Orientation(exif: header.int("orientation") ?? 1, options: options)
-            let plan = GeometryPlan(source: orientation.displayed(Size(header.width, height)), options: options)
-            try plan.check(maxResultDimension: options.maxResultDimension ?? settings.maxResultDimension)
-            return ImageInfo(
-                width: header.width, height: height, format: format, pages: pages,
-                delays: pages > 1 ? header.ints("delay") ?? [] : [], loop: pages > 1 ? header.int("loop") : nil,
-                hasAlpha: header.hasAlpha, orientation: header.int("orientation") ?? 1, colourSpace: header.interpretation.name,
-                bytes: source.count, resultWidth: plan.resultSize.width, resultHeight: plan.resultSize.height
-            )
-        }
+        let buffer = SourceBuffer(copying: source)
+        let svg = SVGSanitizer.looksLikeSVG(buffer) ? SourceBuffer(copying: try SVGSanitizer.sanitize(buffer)) : nil
+        let header = try VipsImage.load(svg ?? buffer, sanitizedSVG: svg != nil)
+        let format = try checkSource(header, options: options)
+        let pages = header.int("n-pages") ?? 1
+        let height = pages > 1 ? header.int("page-height") ?? header.height : header.height
+        let orientation = Orientation(exif: header.int("orientation") ?? 1, options: options)
+        let plan = GeometryPlan(source: orientation.displayed(Size(header.width, height)), options: options)
+        try plan.check(maxResultDimension: options.maxResultDimension ?? settings.maxResultDimension)
+        return ImageInfo(
+            width: header.width, height: height, format: format, pages: pages,
+            delays: pages > 1 ? header.ints("delay") ?? [] : [], loop: pages > 1 ? header.int("loop") : nil,
+            hasAlpha: header.hasAlpha, orientation: header.int("orientation") ?? 1, colourSpace: header.interpretation.name,
+            bytes: source.count, resultWidth: plan.resultSize.width, resultHeight: plan.resultSize.height
+        )
     }
 
     /// Type and resolution limits, from the header alone: nothing is decoded yet.

@@ -9,9 +9,8 @@ struct PipelineContext {
     let output: OutputFormat
     /// The encoded watermark image, when the options draw one.
     let watermark: [UInt8]?
-    /// The source's encoded bytes, for stages that decode again (shrink-on-load). Valid while
-    /// `ImageProcessor` processes: libvips reads them lazily until the result is encoded.
-    let sourceBytes: UnsafeRawBufferPointer
+    /// The source's encoded bytes, for stages that decode again (shrink-on-load).
+    let source: SourceBuffer
     let sourceFormat: ImageFormat
     /// The EXIF orientation and the requested turns and flips.
     let orientation: Orientation
@@ -29,13 +28,13 @@ struct PipelineContext {
     var stripOnSave = false
 
     init(frame: VipsImage, options: ProcessingOptions, settings: ProcessingSettings, output: OutputFormat, watermark: [UInt8]?,
-         sourceBytes: UnsafeRawBufferPointer, sourceFormat: ImageFormat, orientation: Orientation, frameCount: Int) {
+         source: SourceBuffer, sourceFormat: ImageFormat, orientation: Orientation, frameCount: Int) {
         image = frame
         self.options = options
         self.settings = settings
         self.output = output
         self.watermark = watermark
-        self.sourceBytes = sourceBytes
+        self.source = source
         self.sourceFormat = sourceFormat
         self.orientation = orientation
         self.frameCount = frameCount

@@ -18,7 +18,8 @@ enum SVGSanitizer {
     ]
 
     /// True when the bytes start like an SVG document (raster formats never start with `<`).
-    static func looksLikeSVG(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    static func looksLikeSVG(_ source: SourceBuffer) -> Bool {
+        let bytes = source.bytes
         var start = 0
         if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { start = 3 }
         while start < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[start]) { start += 1 }
@@ -27,7 +28,8 @@ enum SVGSanitizer {
         return head.contains("<svg")
     }
 
-    static func sanitize(_ bytes: UnsafeRawBufferPointer) throws -> [UInt8] {
+    static func sanitize(_ source: SourceBuffer) throws -> [UInt8] {
+        let bytes = source.bytes
         guard bytes.count <= maxBytes else {
             throw ServiceError(.badRequest, "SVG source is \(bytes.count) bytes, over the \(maxBytes) byte limit for SVG")
         }

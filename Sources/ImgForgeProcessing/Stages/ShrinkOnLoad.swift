@@ -25,7 +25,7 @@ enum ShrinkOnLoadStage: PipelineStage {
             loadOptions = "[scale=\(1 / shrink)]"
         }
         let before = context.image.width
-        context.image = try VipsImage.load(context.sourceBytes, options: loadOptions)
+        context.image = try VipsImage.load(context.source, options: loadOptions)
         context.shrinkOnLoad = Double(before) / Double(context.image.width)
     }
 }

@@ -42,16 +42,15 @@ enum WatermarkStage: PipelineStage {
         context.image = image.hasAlpha ? result : try result.bands(0, count: 3)
     }
 
-    /// The watermark as 8-bit sRGB with alpha, decoded into memory (so it outlives `bytes`).
+    /// The watermark as 8-bit sRGB with alpha, decoded into memory.
     private static func decode(_ bytes: [UInt8]) throws -> VipsImage {
         do {
-            return try bytes.withUnsafeBytes { buffer in
-                var mark = try VipsImage.load(buffer)
-                if mark.interpretation != .srgb { mark = try mark.colourspace(.srgb) }
-                if !mark.hasAlpha { mark = try mark.addAlpha() }
-                if mark.bandFormat != .uchar { mark = try mark.cast(.uchar) }
-                return try mark.inMemory()
-            }
+            var mark = try VipsImage.load(SourceBuffer(copying: bytes))
+            if mark.interpretation != .srgb { mark = try mark.colourspace(.srgb) }
+            if !mark.hasAlpha { mark = try mark.addAlpha() }
+            if mark.bandFormat != .uchar { mark = try mark.cast(.uchar) }
+            // Decoded once here, not again for every tile or frame it is drawn on.
+            return try mark.inMemory()
         } catch let error as ServiceError {
             throw ServiceError(.badRequest, "watermark: the watermark image cannot be decoded (\(error.message))")
         }
