@@ -88,6 +88,23 @@ struct ColourAdjustTests {
         #expect(adjusted.colourStatistics.mean > source.colourStatistics.mean + 30)
     }
 
+    /// Across a soft edge (a ramp over 8 pixels), blur flattens the steepest step and sharpen steepens it.
+    @Test func blurLowersAndSharpenRaisesEdgeContrast() throws {
+        let stack = try stack()
+        try stack.writeLocalOnce("edge.png") {
+            try TestImage.encode(width: 120, height: 40, suffix: ".png") { x, _ in
+                let v = UInt8(x < 56 ? 80 : x >= 64 ? 170 : 80 + (x - 56) * 90 / 8)
+                return (v, v, v)
+            }
+        }
+        func steepest(_ options: String) throws -> Int {
+            let image = try fetch(options, "edge.png")
+            return (40..<80).map { abs(Int(image.pixel($0 + 1, 20)[0]) - Int(image.pixel($0, 20)[0])) }.max() ?? 0
+        }
+        let plain = try steepest("w:120"), blurred = try steepest("bl:3"), sharpened = try steepest("sh:2")
+        #expect(blurred < plain && sharpened > plain, "steepest step: blurred \(blurred) < plain \(plain) < sharpened \(sharpened)")
+    }
+
     @Test func greySourcesAreAdjustedToo() throws {
         let plain = try fetch("w:100", "grey.png").colourStatistics
         let brighter = try fetch("br:50", "grey.png").colourStatistics

@@ -57,6 +57,14 @@ struct InfoTests {
         #expect(try info("", "info-grey.png")["color_space"] as? String == "b-w")
     }
 
+    @Test func svgIsDescribedFromTheSanitisedDocument() throws {
+        let stack = try currentStack()
+        try stack.writeLocalOnce("info.svg") { Array(SVGTests.hostile.utf8) }
+        let answer = try info("", "info.svg")
+        #expect(answer["format"] as? String == "svg" && answer["mime_type"] as? String == "image/svg+xml")
+        #expect(answer["width"] as? Int == 100 && answer["height"] as? Int == 50, "\(answer)")
+    }
+
     @Test func infoIsSignedLikeImages() throws {
         let stack = try currentStack()
         try stack.writeLocalOnce("info-signed.png") { try TestImage.encode(width: 10, height: 10, bands: 1, suffix: ".png") { _, _ in [128] } }
