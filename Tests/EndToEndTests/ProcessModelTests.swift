@@ -72,14 +72,23 @@ struct CrashIsolationTests {
             Background { Outcome.of(stack, "/unsafe/rs:fit:100:100/cb:victim\(signal)-\(index)/plain/\(stack.origin.url(path))") }
         }
         #expect(stack.waitForOrigin(paths), "all four requests reach the origin")
+        try stack.writeLocalOnce("after.jpg") { jpeg }
         let victim = try #require(stack.workerServing("cb:victim\(signal)-0"))
         kill(victim, signal)
         let killedAt = Date()
-        // A replacement is serving within a second of the crash.
-        let next = Outcome.of(stack, "/unsafe/rs:fit:50:50/cb:after\(signal)/plain/\(stack.origin.url(paths[1]))")
-        let statuses = requests.map { $0.wait()?.status ?? -1 }
+        // The three other workers are held by the origin for a second more: a request answered
+        // before then was served by the replacement.
+        let next = Outcome.of(stack, "/unsafe/rs:fit:50:50/cb:after\(signal)/plain/local:///after.jpg")
+        let replacementServed = Date().timeIntervalSince(killedAt)
+        let outcomes = requests.map { $0.wait() }
+        let statuses = outcomes.map { $0?.status ?? -1 }
         #expect(statuses == [502, 200, 200, 200], "the crashed worker's request fails, the others in flight do not")
-        #expect(next.status == 200)
+        #expect(next.status == 200 && replacementServed < 1, "the replacement served after \(replacementServed) s: \(next)")
+        let served = stack.workerServing("cb:after\(signal)")
+        #expect(served != nil && !before.contains(served!), "the request after the crash went to a new worker")
+        print(String(format: "crash isolation | signal %d | in flight 4 | failed %d (status 502 after %.2f s) | others %@ | replacement served after %.2f s",
+                     signal, statuses.filter { $0 != 200 }.count, outcomes[0]?.seconds ?? -1,
+                     statuses.dropFirst().map(String.init).joined(separator: ","), replacementServed))
         let replaced = stack.workerPIDs
         #expect(replaced.count == 4 && !replaced.contains(victim))
         #expect(Date().timeIntervalSince(killedAt) < 4)
