@@ -34,6 +34,9 @@ struct AnimationTests {
         #expect(result.frames == 3 && result.centres == ["red", "green", "blue"], "\(result.centres)")
         #expect((result.frameWidth, result.frameHeight) == (60, 40), "every frame resized")
         #expect(result.delays == [100, 200, 300] && result.loop == 2, "delays \(result.delays), loop \(String(describing: result.loop))")
+        let original = try TestAnimation(decoding: try [UInt8](Data(contentsOf: stack().localRoot.appendingPathComponent(source.split(separator: "@")[0].description))))
+        print("animation | \(source) | before: \(original.frames) frames \(original.frameWidth)x\(original.frameHeight) delays \(original.delays) loop \(original.loop ?? -1)"
+              + " | after rs:fit:60:60: \(result.frames) frames \(result.frameWidth)x\(result.frameHeight) delays \(result.delays) loop \(result.loop ?? -1) (\(result.loader))")
     }
 
     @Test func effectsAndPaddingApplyToEveryFrame() throws {
