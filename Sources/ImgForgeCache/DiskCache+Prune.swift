@@ -47,16 +47,25 @@ extension DiskCache {
         return report
     }
 
+    /// How long a directory of other settings must have been left alone before it is removed:
+    /// another live process (a rolling upgrade, a second pool) may still be writing it.
+    static let staleAfter: TimeInterval = 3600
+
+    /// Removes directories of other settings that nobody uses: never this process's own, never
+    /// the one `current` names (nginx serves it), never one written to within `staleAfter`.
     private func removeStaleSettings(_ tier: CacheTier) -> Int {
         let manager = FileManager.default
         guard let names = try? manager.contentsOfDirectory(atPath: tier.root) else { return 0 }
+        let served = try? manager.destinationOfSymbolicLink(atPath: "\(tier.root)/current")
+        let cutoff = Date().addingTimeInterval(-Self.staleAfter)
         var removed = 0
-        for name in names where name != fingerprint && name != "tmp" && !name.hasPrefix("current") {
-            var isDirectory: ObjCBool = false
+        for name in names where name != fingerprint && name != served && name != "tmp" && !name.hasPrefix("current") {
             let path = "\(tier.root)/\(name)"
-            // Only fingerprint directories: hex names made by imgforge.
+            // Only fingerprint directories: hex names made by imgforge, not followed through links.
+            var info = stat()
             guard name.count == fingerprint.count, name.allSatisfy(\.isHexDigit),
-                  manager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue
+                  lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR,
+                  Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec)) < cutoff
             else { continue }
             if (try? manager.removeItem(atPath: path)) != nil { removed += 1 }
         }

@@ -3,21 +3,35 @@ import Foundation
 /// A directory cache that nginx serves from directly. imgforge writes; nginx reads.
 ///
 /// Layout of each tier: `<root>/<fingerprint>/…` holds the entries made with one set of
-/// output settings, `<root>/current` links to the fingerprint in use (so a settings change
+/// output settings, `<root>/current` links to the fingerprint nginx serves (so a settings change
 /// is an instant, atomic invalidation), and `<root>/tmp/` holds files being written, which
 /// are renamed into place only when complete.
+///
+/// A process reads and writes only its own fingerprint's directory. While `current` names
+/// another one (a second process with other settings started later), this process answers
+/// uncached rather than hand nginx a file it would look for elsewhere.
 public final class DiskCache: Sendable {
     public let tiers: [CacheTier]
     public let fingerprint: String
     /// The file extensions an entry may have, in the order nginx tries them.
     public let extensions: [String]
 
-    public init(tiers: [CacheTier], fingerprint: String, extensions: [String]) throws {
+    /// `serving`: this process serves from the cache, so `current` is pointed at its fingerprint;
+    /// without it (`imgforge cache prune`) nothing is created, moved or cleaned up.
+    public init(tiers: [CacheTier], fingerprint: String, extensions: [String], serving: Bool = true) throws {
         precondition(!tiers.isEmpty)
         self.tiers = tiers
         self.fingerprint = fingerprint
         self.extensions = extensions
-        for tier in tiers { try Self.prepare(tier, fingerprint: fingerprint) }
+        if serving {
+            for tier in tiers { try Self.prepare(tier, fingerprint: fingerprint) }
+        }
+    }
+
+    /// True while every tier's `current` names this process's fingerprint: only then can nginx
+    /// find what this process stores.
+    public var isServed: Bool {
+        tiers.allSatisfy { (try? FileManager.default.destinationOfSymbolicLink(atPath: "\($0.root)/current")) == fingerprint }
     }
 
     /// The stored file for `key` in the first tier that has one.
@@ -25,7 +39,7 @@ public final class DiskCache: Sendable {
         for tier in tiers {
             for ext in extensions {
                 let relative = key.path(extension: ext)
-                if FileManager.default.fileExists(atPath: "\(tier.root)/current/\(relative)") {
+                if FileManager.default.fileExists(atPath: "\(tier.root)/\(fingerprint)/\(relative)") {
                     return CacheFile(tier: tier.kind, relativePath: relative)
                 }
             }
@@ -36,9 +50,10 @@ public final class DiskCache: Sendable {
     /// Runs `body` holding the key's lock, shared by every thread and process using this cache,
     /// so concurrent misses for one key are processed once. Gives up waiting after `timeout`
     /// seconds and runs `body` anyway: a slow neighbour must not turn into an error.
-    public func withLock<T>(_ key: CacheKey, timeout: Double, _ body: () throws -> T) throws -> T {
-        let directory = "\(tiers[0].root)/current/\(key.directory)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    /// A lock that cannot be had at all (a full disk, say) is no lock: `body` runs anyway.
+    public func withLock<T>(_ key: CacheKey, timeout: Double, _ body: () throws -> T) rethrows -> T {
+        let directory = "\(tiers[0].root)/\(fingerprint)/\(key.directory)"
+        guard (try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)) != nil else { return try body() }
         let path = "\(directory)/\(key.baseName).lock"
         let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o640)
         guard fd >= 0 else { return try body() }
@@ -64,11 +79,15 @@ public final class DiskCache: Sendable {
     public func store(_ bytes: [UInt8], key: CacheKey, extension ext: String) throws -> CacheFile {
         let relative = key.path(extension: ext)
         for tier in tiers {
-            let directory = "\(tier.root)/current/\(key.directory)"
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let directory = "\(tier.root)/\(fingerprint)/\(key.directory)"
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw CacheError("cannot create \(directory): \(error.localizedDescription)")
+            }
             let temporary = "\(tier.root)/tmp/\(getpid())-\(UUID().uuidString)"
             try Self.write(bytes, to: temporary)
-            guard rename(temporary, "\(tier.root)/current/\(relative)") == 0 else {
+            guard rename(temporary, "\(tier.root)/\(fingerprint)/\(relative)") == 0 else {
                 let reason = String(cString: strerror(errno))
                 unlink(temporary)
                 throw CacheError("cannot move a cache file into place: \(reason)")

@@ -25,12 +25,14 @@ public enum CacheSetup {
         }
     }
 
-    /// nil when no cache is configured.
-    public static func make(_ configuration: Configuration, version: String) throws -> DiskCache? {
+    /// nil when no cache is configured. `serving` points `current` at these settings (imgforge
+    /// serve); `imgforge cache prune` opens the cache without touching what the server uses.
+    public static func make(_ configuration: Configuration, version: String, serving: Bool = true) throws -> DiskCache? {
         let tiers = tiers(configuration.cache)
         guard !tiers.isEmpty else { return nil }
         let watermark = configuration.sources.watermarkPath.flatMap { FileManager.default.contents(atPath: $0) }.map { [UInt8]($0) }
-        return try DiskCache(tiers: tiers, fingerprint: configuration.outputFingerprint(version: version, watermark: watermark), extensions: extensions)
+        return try DiskCache(tiers: tiers, fingerprint: configuration.outputFingerprint(version: version, watermark: watermark),
+                             extensions: extensions, serving: serving)
     }
 
     /// The key nginx computes too: the signature when it is long enough to be unique, else a digest.

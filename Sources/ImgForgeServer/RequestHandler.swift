@@ -79,7 +79,8 @@ public struct RequestHandler: Sendable {
 
     private func image(_ path: ProcessingPath, request: Request, fetcher: SourceFetcher) throws -> Response {
         let options = try authorizedOptions(path)
-        guard let cache, let variant = request.variant, Self.isCacheable(options),
+        // Only while nginx serves this process's settings can it find what this process stores.
+        guard let cache, let variant = request.variant, Self.isCacheable(options), cache.isServed,
               let key = CacheSetup.key(for: path, variant: variant, signatureSize: configuration.security.signer.size)
         else {
             let acceptable = NegotiatedFormats.acceptable(variant: request.variant, accept: request.accept)

@@ -351,3 +351,27 @@ struct HybridCacheTests {
         try stack.restartImgforge()
     }
 }
+
+/// Other settings' processes and commands never take the cache away from the running service.
+@Suite(.serviceStack(cached))
+struct CacheIntegrityTests {
+    /// The audit's H3: `imgforge cache prune` run with other settings used to repoint `current` and
+    /// delete what nginx served, then every cacheable miss answered 500.
+    @Test func pruneWithOtherSettingsTouchesNothingServed() throws {
+        let stack = try currentStack()
+        try stack.writeLocalOnce("photo.jpg") { try TestImage.quadrants(width: 200, height: 200, suffix: ".jpg") }
+        let url = try signed("/w:31/plain/local:///photo.jpg")
+        #expect(try stack.get(url).status == 200)
+        let link = stack.directory.path + "/cache/current"
+        let served = try FileManager.default.destinationOfSymbolicLink(atPath: link)
+        let other = stack.environment.merging(["IMGFORGE_QUALITY": "70"]) { _, new in new }
+        _ = try run(try ServiceStack.imgforgeBinary().path, ["cache", "prune"], environment: other)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == served, "current still names what nginx serves")
+        #expect(cacheFiles(link).contains { $0.contains(String(url.dropFirst().prefix(22))) }, "the entry is still there")
+        let again = try stack.get(url)
+        #expect(again.status == 200 && again.header("X-Request-ID") != nil)
+        let miss = try signed("/w:32/plain/local:///photo.jpg")
+        #expect(try stack.get(miss).status == 200, "a new miss is served and cached")
+        #expect(cacheFiles(link).contains { $0.contains(String(miss.dropFirst().prefix(22))) })
+    }
+}

@@ -47,8 +47,50 @@ struct DiskCacheTests {
         let changed = try cache(root, fingerprint: "bbbbbbbbbbbb")
         #expect(changed.lookup(key) == nil, "entries of other settings are never found")
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "\(root)/current") == "bbbbbbbbbbbb")
+        #expect(changed.prune().staleSettings == 0, "written a moment ago: a live process may still use it")
+        // Left alone for two hours: nobody uses it any more.
+        var twoHoursAgo = [timeval(tv_sec: time(nil) - 7200, tv_usec: 0), timeval(tv_sec: time(nil) - 7200, tv_usec: 0)]
+        #expect(utimes("\(root)/aaaaaaaaaaaa", &twoHoursAgo) == 0)
         #expect(changed.prune().staleSettings == 1)
         #expect(!FileManager.default.fileExists(atPath: "\(root)/aaaaaaaaaaaa"))
+    }
+
+    /// Two processes with different settings on one cache (a rolling upgrade, a prune run with another
+    /// environment): neither deletes what the other serves, and the one nginx no longer serves answers uncached.
+    @Test func processesWithOtherSettingsNeverDeleteWhatIsServed() throws {
+        let root = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let key = try #require(CacheKey(signature: signature, variant: ""))
+        let older = try cache(root, fingerprint: "aaaaaaaaaaaa")
+        try older.store([1], key: key, extension: "jpg")
+        #expect(older.isServed)
+        let newer = try cache(root, fingerprint: "bbbbbbbbbbbb")
+        #expect(!older.isServed && newer.isServed, "nginx follows the newer settings; the older process must not hand it files")
+        var longAgo = [timeval(tv_sec: time(nil) - 7200, tv_usec: 0), timeval(tv_sec: time(nil) - 7200, tv_usec: 0)]
+        #expect(utimes("\(root)/bbbbbbbbbbbb", &longAgo) == 0)
+        #expect(older.prune().staleSettings == 0, "the directory current names is never removed, however old")
+        #expect(FileManager.default.fileExists(atPath: "\(root)/bbbbbbbbbbbb"))
+        // The older one still stores (its own directory), and nothing fails.
+        try older.store([2], key: key, extension: "png")
+
+        // A prune run (not serving) moves nothing.
+        let prune = try DiskCache(tiers: [CacheTier(kind: .disk, root: root, capacity: nil)], fingerprint: "cccccccccccc",
+                                  extensions: ["jpg"], serving: false)
+        prune.prune()
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "\(root)/current") == "bbbbbbbbbbbb")
+        #expect(!FileManager.default.fileExists(atPath: "\(root)/cccccccccccc"))
+        #expect(FileManager.default.fileExists(atPath: "\(root)/aaaaaaaaaaaa/oK/\(signature).jpg"))
+    }
+
+    /// The directory current names removed by hand: the next store makes it again instead of failing.
+    @Test func aRemovedCacheDirectoryIsMadeAgain() throws {
+        let root = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let key = try #require(CacheKey(signature: signature, variant: ""))
+        let cache = try cache(root)
+        try FileManager.default.removeItem(atPath: "\(root)/aaaaaaaaaaaa")
+        let stored = try cache.withLock(key, timeout: 1) { try cache.store([7], key: key, extension: "jpg") }
+        #expect(cache.lookup(key) == stored)
     }
 
     @Test func abandonedTemporaryFilesAreRemovedAtStart() throws {
