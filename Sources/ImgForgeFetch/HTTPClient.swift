@@ -90,6 +90,10 @@ final class HTTPClient {
         imgforge_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeoutMilliseconds)
         imgforge_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         imgforge_curl_setopt_str(handle, CURLOPT_USERAGENT, settings.userAgent)
+        // http_proxy, HTTPS_PROXY, ALL_PROXY and NO_PROXY from the environment would route around the
+        // address guard (it would only see the proxy's address): no proxy, whatever the environment says.
+        imgforge_curl_setopt_str(handle, CURLOPT_PROXY, "")
+        imgforge_curl_setopt_str(handle, CURLOPT_NOPROXY, "*")
         if transfer.limit > 0 {
             // Refuses at once when the origin declares a larger body.
             imgforge_curl_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(transfer.limit))

@@ -9,6 +9,9 @@ public final class SourceFetcher {
     private let settings: FetchSettings
     private let observer: (@Sendable (FetchReport) -> Void)?
     private lazy var http = HTTPClient(settings: settings)
+    /// The configured S3 endpoint's own handle: its connections skip the address guard, so a client
+    /// URL must never reuse one of them.
+    private lazy var trustedHTTP = HTTPClient(settings: settings)
 
     /// `observer` hears about every fetch: what kind, how long, how it ended.
     public init(settings: FetchSettings, observer: (@Sendable (FetchReport) -> Void)? = nil) {
@@ -46,7 +49,7 @@ public final class SourceFetcher {
             }
             let request = S3Request(settings: s3, bucket: bucket, key: key)
             // The endpoint is the operator's own: the address guard is for URLs that clients choose.
-            return try http.get(request.url, headers: request.headers, awsSigV4: request.signing, trusted: true, maxBytes: maxBytes, requestDeadline: deadline)
+            return try trustedHTTP.get(request.url, headers: request.headers, awsSigV4: request.signing, trusted: true, maxBytes: maxBytes, requestDeadline: deadline)
         }
     }
 

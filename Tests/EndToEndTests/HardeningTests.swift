@@ -1,0 +1,58 @@
+import Foundation
+import Synchronization
+import Testing
+
+/// Findings of the security audit, each from its repro.
+@Suite(.serialized)
+struct HardeningTests {
+    /// M2: http_proxy and friends in imgforge's environment used to route fetches through a proxy,
+    /// where the address guard only saw the proxy's address.
+    @Test func proxyVariablesInTheEnvironmentAreIgnored() throws {
+        let proxy = try TestOrigin()
+        defer { proxy.stop() }
+        let proxyURL = "http://127.0.0.1:\(proxy.port)"
+        let stack = try ServiceStack(environment: ["http_proxy": proxyURL, "HTTPS_PROXY": proxyURL, "ALL_PROXY": proxyURL, "NO_PROXY": ""])
+        defer { stack.stop() }
+        let metadata = try stack.get("/unsafe/plain/http://169.254.169.254/latest/x.png")
+        #expect(metadata.status == 403 && metadata.text.contains("link-local"), "\(metadata.status) \(metadata.text)")
+        stack.origin.serve("/direct.jpg", .image(try TestImage.quadrants(width: 20, height: 20, suffix: ".jpg"), contentType: "image/jpeg"))
+        #expect(try stack.get("/unsafe/w:10/plain/\(stack.origin.url("/direct.jpg"))").status == 200)
+        #expect(proxy.requests.isEmpty, "nothing went through the proxy: \(proxy.requests)")
+    }
+
+    /// L1: a client URL to the S3 endpoint's host and port used to reuse the trusted (unguarded)
+    /// connection an s3:// fetch had left open.
+    @Test func aClientURLNeverReusesTheTrustedS3Connection() throws {
+        let endpoint = try TestOrigin()
+        defer { endpoint.stop() }
+        let jpeg = try TestImage.quadrants(width: 20, height: 20, suffix: ".jpg")
+        let answered = Mutex(0)
+        // An endpoint that keeps its connections open and answers every request sent on them.
+        endpoint.serve("/bucket/x.jpg", .custom { connection in
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\nContent-Length: \(jpeg.count)\r\nConnection: keep-alive\r\n\r\n"
+            var buffer: [UInt8] = []
+            repeat {
+                answered.withLock { $0 += 1 }
+                guard connection.send(Array(head.utf8) + jpeg) else { return }
+                buffer = []
+                var chunk = [UInt8](repeating: 0, count: 4096)
+                while buffer.firstRange(of: Array("\r\n\r\n".utf8)) == nil {
+                    let count = recv(connection.fd, &chunk, chunk.count, 0)
+                    guard count > 0 else { return }
+                    buffer += chunk[0..<count]
+                }
+            } while true
+        })
+        let stack = try ServiceStack(environment: [
+            "IMGFORGE_WORKERS": "1", "IMGFORGE_ALLOW_LOOPBACK_SOURCES": "false",
+            "IMGFORGE_S3_ENDPOINT": "http://127.0.0.1:\(endpoint.port)", "IMGFORGE_S3_REGION": "us-east-1",
+        ])
+        defer { stack.stop() }
+        let direct = "/unsafe/w:10/plain/\(endpoint.url("/bucket/x.jpg"))"
+        #expect(try stack.get(direct).status == 403, "loopback is refused to clients")
+        #expect(try stack.get("/unsafe/w:10/plain/s3://bucket/x.jpg").status == 200, "the operator's endpoint is trusted")
+        let again = try stack.get(direct)
+        #expect(again.status == 403, "the same URL after an s3:// fetch: \(again.status) \(again.text)")
+        #expect(answered.withLock { $0 } == 1, "only the s3:// fetch reached the endpoint")
+    }
+}
