@@ -27,10 +27,13 @@ public struct ServiceError: Error, Equatable, Sendable, CustomStringConvertible 
     public var kind: Kind
     /// A short, client-facing reason that names the problem.
     public var message: String
+    /// More than the client may be told (an origin's connection error, say), for the log only.
+    public var detail: String?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, detail: String? = nil) {
         self.kind = kind
         self.message = message
+        self.detail = detail
     }
 
     public var status: Int {

@@ -17,7 +17,7 @@ public struct AddressPolicy: Sendable, Equatable {
 
     public enum Kind: String, Sendable {
         case loopback, `private`, linkLocal = "link-local", unspecified, multicast, sharedAddressSpace = "shared address space",
-             reserved, broadcast, global
+             reserved, broadcast, global, cloudMetadata = "cloud metadata"
     }
 
     /// Why an address is refused, or nil when it may be used.
@@ -32,12 +32,19 @@ public struct AddressPolicy: Sendable, Equatable {
         }
     }
 
+    /// Cloud providers' instance metadata services: refused whatever the switches say (they hand
+    /// out credentials). AWS, GCP, Azure, OpenStack: 169.254.169.254; AWS ECS: 169.254.170.2;
+    /// Alibaba: 100.100.100.200; Oracle: 192.0.0.192; AWS over IPv6: fd00:ec2::254.
+    static let metadataV4: [(UInt8, UInt8, UInt8, UInt8)] = [(169, 254, 169, 254), (169, 254, 170, 2), (100, 100, 100, 200), (192, 0, 0, 192)]
+    static let metadataV6: [UInt8] = [0xFD, 0x00, 0x0E, 0xC2] + [UInt8](repeating: 0, count: 10) + [0x02, 0x54]
+
     /// The range an address falls in. IPv6 forms that embed an IPv4 address are judged by it.
     public static func classify(_ address: IPAddress) -> Kind {
         switch address {
         case .v4(let a, let b, let c, let d):
             return classifyV4(a, b, c, d)
         case .v6(let bytes):
+            if bytes == metadataV6 { return .cloudMetadata }
             if let embedded = embeddedIPv4(bytes) { return classifyV4(embedded.0, embedded.1, embedded.2, embedded.3) }
             if bytes.allSatisfy({ $0 == 0 }) { return .unspecified }
             if bytes[0..<15].allSatisfy({ $0 == 0 }) && bytes[15] == 1 { return .loopback }
@@ -52,6 +59,7 @@ public struct AddressPolicy: Sendable, Equatable {
     }
 
     private static func classifyV4(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) -> Kind {
+        if metadataV4.contains(where: { $0 == (a, b, c, d) }) { return .cloudMetadata }
         switch (a, b) {
         case (0, _): return .unspecified
         case (127, _): return .loopback

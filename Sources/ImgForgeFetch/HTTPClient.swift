@@ -146,7 +146,9 @@ final class HTTPClient {
         case CURLE_UNSUPPORTED_PROTOCOL:
             throw ServiceError(.forbidden, "source not allowed: unsupported protocol")
         default:
-            throw ServiceError(.badGateway, "origin error: \(String(cString: curl_easy_strerror(code)))")
+            // One text for every way of not reaching an origin: which hosts and ports answer is not the
+            // client's to learn (the log has libcurl's reason).
+            throw ServiceError(.badGateway, "origin error: the source could not be fetched", detail: String(cString: curl_easy_strerror(code)))
         }
     }
 }

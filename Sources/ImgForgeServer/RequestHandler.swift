@@ -50,7 +50,7 @@ public struct RequestHandler: Sendable {
             if error.kind == .internalError {
                 logger.error("request failed", metadata: ["uri": "\(request.uri)", "error": "\(error.message)"])
             } else {
-                logger.info("request refused", metadata: ["uri": "\(request.uri)", "status": "\(error.status)", "reason": "\(error.message)"])
+                logger.info("request refused", metadata: ["uri": "\(request.uri)", "status": "\(error.status)", "reason": "\(error.message)", "detail": "\(error.detail ?? "-")"])
             }
             return .error(error)
         } catch {

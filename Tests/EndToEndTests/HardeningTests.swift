@@ -14,7 +14,7 @@ struct HardeningTests {
         let stack = try ServiceStack(environment: ["http_proxy": proxyURL, "HTTPS_PROXY": proxyURL, "ALL_PROXY": proxyURL, "NO_PROXY": ""])
         defer { stack.stop() }
         let metadata = try stack.get("/unsafe/plain/http://169.254.169.254/latest/x.png")
-        #expect(metadata.status == 403 && metadata.text.contains("link-local"), "\(metadata.status) \(metadata.text)")
+        #expect(metadata.status == 403 && metadata.text.contains("cloud metadata"), "\(metadata.status) \(metadata.text)")
         stack.origin.serve("/direct.jpg", .image(try TestImage.quadrants(width: 20, height: 20, suffix: ".jpg"), contentType: "image/jpeg"))
         #expect(try stack.get("/unsafe/w:10/plain/\(stack.origin.url("/direct.jpg"))").status == 200)
         #expect(proxy.requests.isEmpty, "nothing went through the proxy: \(proxy.requests)")
@@ -54,5 +54,19 @@ struct HardeningTests {
         let again = try stack.get(direct)
         #expect(again.status == 403, "the same URL after an s3:// fetch: \(again.status) \(again.text)")
         #expect(answered.withLock { $0 } == 1, "only the s3:// fetch reached the endpoint")
+    }
+
+    /// M3: metadata services stay refused when link-local sources are allowed, and a closed port
+    /// or an unknown host answers the same text as any other unreachable origin.
+    @Test func metadataIsRefusedAndUnreachableOriginsLookAlike() throws {
+        let stack = try ServiceStack(environment: ["IMGFORGE_ALLOW_LINK_LOCAL_SOURCES": "true"])
+        defer { stack.stop() }
+        let metadata = try stack.get("/unsafe/plain/http://169.254.169.254/latest/meta-data/x.png")
+        #expect(metadata.status == 403 && metadata.text.contains("cloud metadata"), "\(metadata.status) \(metadata.text)")
+        let closed = try Sockets.freePort()
+        let answers = try ["http://127.0.0.1:\(closed)/a.jpg", "http://no-such-host.invalid/a.jpg"].map { try stack.get("/unsafe/plain/\($0)") }
+        #expect(answers.allSatisfy { $0.status == 502 } && Set(answers.map(\.text)).count == 1, "\(answers.map(\.text))")
+        #expect(answers[0].text.contains("origin error") && !answers[0].text.contains("connect"), "\(answers[0].text)")
+        #expect(stack.imgforgeLog.contains("Couldn't connect"), "the log keeps libcurl's reason")
     }
 }

@@ -108,7 +108,7 @@ struct SourceFetchTests {
         redirect("/file", to: "file:///etc/passwd")
         try expect("/hop1", status: 200, within: 2, "two redirects")
         try expect("/loop", status: 502, within: 2, mentioning: ["more than 3 redirects"], "redirect loop")
-        try expect("/metadata", status: 403, within: 2, mentioning: ["link-local", "169.254.169.254"], "redirect to cloud metadata")
+        try expect("/metadata", status: 403, within: 2, mentioning: ["cloud metadata", "169.254.169.254"], "redirect to cloud metadata")
         try expect("/zero", status: 403, within: 2, mentioning: ["unspecified"], "redirect to 0.0.0.0")
         try expect("/file", status: 403, within: 2, mentioning: ["unsupported scheme"], "redirect to file://")
     }

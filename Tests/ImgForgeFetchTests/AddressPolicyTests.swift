@@ -15,7 +15,7 @@ struct AddressPolicyTests {
     @Test(arguments: [
         ("127.0.0.1", AddressPolicy.Kind.loopback), ("127.255.0.9", .loopback), ("0.0.0.0", .unspecified),
         ("10.1.2.3", .private), ("172.16.0.1", .private), ("172.31.255.255", .private), ("172.32.0.1", .global),
-        ("192.168.1.1", .private), ("169.254.169.254", .linkLocal), ("100.64.0.1", .sharedAddressSpace),
+        ("192.168.1.1", .private), ("169.254.169.254", .cloudMetadata), ("169.254.1.1", .linkLocal), ("100.64.0.1", .sharedAddressSpace),
         ("100.128.0.1", .global), ("224.0.0.1", .multicast), ("239.255.255.250", .multicast),
         ("255.255.255.255", .broadcast), ("240.0.0.1", .reserved), ("8.8.8.8", .global), ("93.184.216.34", .global),
     ])
@@ -24,13 +24,26 @@ struct AddressPolicyTests {
         #expect(AddressPolicy.classify(.v4(parts[0], parts[1], parts[2], parts[3])) == kind)
     }
 
+    /// The audit's M3: metadata services are refused whatever the switches say, in every spelling.
+    @Test func cloudMetadataIsAlwaysRefused() {
+        let open = AddressPolicy(allowLoopback: true, allowPrivate: true, allowLinkLocal: true)
+        let addresses: [IPAddress] = [
+            .v4(169, 254, 169, 254), .v4(169, 254, 170, 2), .v4(100, 100, 100, 200), .v4(192, 0, 0, 192),
+            v6("fd00:ec2::254"), v6("::ffff:a9fe:a9fe"), v6("64:ff9b::a9fe:a9fe"), v6("2002:a9fe:a9fe::1"),
+        ]
+        for address in addresses {
+            #expect(open.refusal(address) == .cloudMetadata, "\(address)")
+        }
+        #expect(open.refusal(v6("fd00:ec2::253")) == nil, "its neighbours are just private")
+    }
+
     @Test(arguments: [
         ("::1", AddressPolicy.Kind.loopback), ("::", .unspecified), ("fe80::1", .linkLocal), ("febf::1", .linkLocal),
         ("fc00::1", .private), ("fd12:3456::1", .private), ("ff02::1", .multicast), ("2001:db8::1", .reserved),
         ("2606:4700::1111", .global),
         // IPv4 hidden inside IPv6 is judged as that IPv4 address.
-        ("::ffff:7f00:1", .loopback), ("::ffff:a9fe:a9fe", .linkLocal), ("::ffff:808:808", .global),
-        ("::7f00:1", .loopback), ("64:ff9b::a9fe:a9fe", .linkLocal), ("2002:7f00:1::", .loopback),
+        ("::ffff:7f00:1", .loopback), ("::ffff:a9fe:101", .linkLocal), ("::ffff:808:808", .global),
+        ("::7f00:1", .loopback), ("64:ff9b::a9fe:101", .linkLocal), ("2002:7f00:1::", .loopback),
         ("2001:0:4136:e378:8000:63bf:80ff:fffe", .loopback), ("::ffff:0:0", .unspecified),
     ])
     func ipv6Ranges(address: String, kind: AddressPolicy.Kind) {
@@ -48,11 +61,11 @@ struct AddressPolicyTests {
         let strict = AddressPolicy()
         #expect(strict.refusal(.v4(127, 0, 0, 1)) == .loopback)
         #expect(strict.refusal(.v4(10, 0, 0, 1)) == nil, "private networks are allowed by default, as imgproxy does")
-        #expect(strict.refusal(.v4(169, 254, 169, 254)) == .linkLocal)
+        #expect(strict.refusal(.v4(169, 254, 1, 1)) == .linkLocal)
         #expect(strict.refusal(.v4(100, 64, 0, 1)) == .sharedAddressSpace)
         let open = AddressPolicy(allowLoopback: true, allowPrivate: false, allowLinkLocal: true)
         #expect(open.refusal(.v4(127, 0, 0, 1)) == nil)
-        #expect(open.refusal(.v4(169, 254, 169, 254)) == nil)
+        #expect(open.refusal(.v4(169, 254, 1, 1)) == nil)
         #expect(open.refusal(.v4(192, 168, 0, 1)) == .private)
         #expect(open.refusal(.v4(0, 0, 0, 0)) == .unspecified, "no switch opens the unspecified address")
         #expect(open.refusal(.v4(224, 0, 0, 1)) == .multicast)
