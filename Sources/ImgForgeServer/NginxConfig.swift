@@ -114,6 +114,7 @@ public struct NginxConfig {
         let imageHeaders = [
             "        add_header Cache-Control \"public, max-age=\(ttl)\";",
             "        add_header X-Request-ID \(Self.requestID);",
+            "        add_header X-Content-Type-Options nosniff;",
         ] + (negotiates ? ["        add_header Vary Accept;"] : [])
 
         if tiers.isEmpty {
@@ -218,6 +219,7 @@ public struct NginxConfig {
             "        types { }",
             "        default_type text/plain;",
             "        add_header Cache-Control no-store always;",
+            "        add_header X-Content-Type-Options nosniff always;",
             "        return \(status) \"\(message)\\n\";",
             "    }",
         ]

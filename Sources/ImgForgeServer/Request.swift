@@ -5,6 +5,8 @@ public struct Request: Sendable {
     public var method: String
     /// The raw, undecoded request URI as the client sent it.
     public var uri: String
+    /// The URI as logs show it: one line whatever it holds.
+    public var loggedURI: String { uri.escapingControlCharacters }
     /// Request id assigned by nginx, if any.
     public var id: String?
     /// The `Authorization` header, if any.

@@ -48,13 +48,16 @@ public struct RequestHandler: Sendable {
             }
         } catch let error as ServiceError {
             if error.kind == .internalError {
-                logger.error("request failed", metadata: ["uri": "\(request.uri)", "error": "\(error.message)"])
+                logger.error("request failed", metadata: ["uri": "\(request.loggedURI)", "error": "\(error.message.escapingControlCharacters)"])
             } else {
-                logger.info("request refused", metadata: ["uri": "\(request.uri)", "status": "\(error.status)", "reason": "\(error.message)", "detail": "\(error.detail ?? "-")"])
+                logger.info("request refused", metadata: [
+                    "uri": "\(request.loggedURI)", "status": "\(error.status)",
+                    "reason": "\(error.message.escapingControlCharacters)", "detail": "\((error.detail ?? "-").escapingControlCharacters)",
+                ])
             }
             return .error(error)
         } catch {
-            logger.error("unexpected failure", metadata: ["uri": "\(request.uri)", "error": "\(error)"])
+            logger.error("unexpected failure", metadata: ["uri": "\(request.loggedURI)", "error": "\("\(error)".escapingControlCharacters)"])
             return .text(500, "internal error")
         }
     }

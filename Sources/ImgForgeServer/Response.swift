@@ -17,7 +17,7 @@ public struct Response: Sendable {
         Response(
             status: status,
             headers: [("Content-Type", "text/plain; charset=utf-8"), ("Cache-Control", "no-store")],
-            body: Array((message + "\n").utf8)
+            body: Array((message.escapingControlCharacters + "\n").utf8)
         )
     }
 
@@ -49,6 +49,8 @@ public struct Response: Sendable {
         for header in headers { lines.append("\(header.name): \(header.value)") }
         lines.append("Content-Length: \(body.count)")
         lines.append("X-Request-ID: \(requestID)")
+        // Every answer: a browser must never guess a type other than the one given.
+        lines.append("X-Content-Type-Options: nosniff")
         return lines.joined(separator: "\r\n") + "\r\n\r\n"
     }
 

@@ -69,4 +69,31 @@ struct HardeningTests {
         #expect(answers[0].text.contains("origin error") && !answers[0].text.contains("connect"), "\(answers[0].text)")
         #expect(stack.imgforgeLog.contains("Couldn't connect"), "the log keeps libcurl's reason")
     }
+
+    /// L7: every answer carries nosniff — hits and misses, imgforge's errors and nginx's own refusals —
+    /// and text from a URL stays one line in the log and in the answer.
+    @Test func everyAnswerSaysNosniffAndURLTextCannotForgeLogLines() throws {
+        let stack = try ServiceStack(environment: [
+            "IMGFORGE_CACHE_TYPE": "disk", "IMGFORGE_CACHE_DISK_PATH": "{stack}/cache",
+            "IMGFORGE_KEY": testKey, "IMGFORGE_SALT": testSalt, "IMGFORGE_SECRET": "s3cret",
+        ])
+        defer { stack.stop() }
+        try stack.writeLocal("photo.jpg", try TestImage.quadrants(width: 40, height: 40, suffix: ".jpg"))
+        let bearer = ["Authorization": "Bearer s3cret"]
+        let url = try signed("/w:20/plain/local:///photo.jpg")
+        let answers = [
+            ("miss", try stack.get(url, headers: bearer)), ("hit", try stack.get(url, headers: bearer)),
+            ("unsigned miss", try stack.get("/unsafe/w:21/plain/local:///photo.jpg", headers: bearer)),
+            ("imgforge's 400", try stack.get("/unsafe/w:x/plain/local:///photo.jpg", headers: bearer)),
+            ("nginx's 403", try stack.get(url)), ("status", try stack.get("/status")),
+        ]
+        for (name, response) in answers {
+            #expect(response.header("X-Content-Type-Options") == "nosniff", "\(name): \(response.status) \(response.headers)")
+        }
+        let forged = try stack.get("/unsafe/plain/ftp:%0aFAKE%20ENTRY%0d", headers: bearer)
+        #expect(forged.status == 400 && forged.text.contains("\\n") && !forged.text.dropLast().contains("\n"), "\(forged.text)")
+        let lines = stack.imgforgeLog.split(separator: "\n")
+        #expect(!lines.contains { $0.hasPrefix("FAKE ENTRY") }, "no forged line in the log")
+        #expect(lines.contains { $0.contains("FAKE ENTRY") && $0.contains("request refused") }, "the refusal is logged on its own line")
+    }
 }
