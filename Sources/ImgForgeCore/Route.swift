@@ -14,6 +14,11 @@ public enum Route: Equatable, Sendable {
         case "/metrics":
             self = .metrics
         default:
+            // nginx routes on the URI with `.` and `..` resolved, imgforge on the raw one: a path with
+            // dot segments would mean different things to the two, so it means nothing.
+            if path.split(separator: "/", omittingEmptySubsequences: false).contains(where: Self.isDotSegment) {
+                throw ServiceError(.badRequest, "invalid path: dot segments (/./ or /../) are not allowed")
+            }
             // A single segment (`/favicon.ico`, `/`) is no image URL at all.
             guard path.dropFirst().contains("/") else {
                 throw ServiceError(.notFound, "not found: \(path.isEmpty ? "/" : String(path))")
@@ -24,5 +29,11 @@ public enum Route: Equatable, Sendable {
                 self = .image(try ProcessingPath(path: String(path), presetsOnly: presetsOnly))
             }
         }
+    }
+
+    /// `.` or `..`, also percent-encoded (`%2e`, `%2E%2e`).
+    static func isDotSegment(_ segment: Substring) -> Bool {
+        let decoded = segment.lowercased().replacingOccurrences(of: "%2e", with: ".")
+        return decoded == "." || decoded == ".."
     }
 }

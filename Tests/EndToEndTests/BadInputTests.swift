@@ -1,4 +1,5 @@
 import Foundation
+import ImgForgeCore
 import Testing
 
 /// Bad URLs and bad sources get a short 4xx/5xx with a reason; the service carries on.
@@ -62,8 +63,12 @@ struct BadInputTests {
     @Test func localSourcesStayInsideTheRoot() throws {
         let stack = try currentStack()
         try expectError("/unsafe/rs:fit:10:10/plain/local:///missing.jpg", status: 404, mentioning: ["source not found"])
-        try expectError("/unsafe/rs:fit:10:10/plain/local:///../../etc/passwd", status: 403, mentioning: ["leaves the local root"])
-        try expectError("/unsafe/rs:fit:10:10/plain/local:///%2E%2E/%2E%2E/etc/passwd", status: 403, mentioning: ["leaves the local root"])
+        // Dot segments in the raw path are refused before anything else; in a base64 source the jail refuses them.
+        try expectError("/unsafe/rs:fit:10:10/plain/local:///../../etc/passwd", status: 400, mentioning: ["dot segments"])
+        try expectError("/unsafe/rs:fit:10:10/plain/local:///%2E%2E/%2E%2E/etc/passwd", status: 400, mentioning: ["dot segments"])
+        for source in ["local:///../../etc/passwd", "local:///a/../../../etc/passwd"] {
+            try expectError("/unsafe/rs:fit:10:10/\(Base64URL.encode(Array(source.utf8)))", status: 403, mentioning: ["leaves the local root"])
+        }
         try FileManager.default.createSymbolicLink(
             atPath: stack.localRoot.appendingPathComponent("escape.jpg").path, withDestinationPath: "/etc/passwd")
         try expectError("/unsafe/rs:fit:10:10/plain/local:///escape.jpg", status: 403, mentioning: ["leaves the local root"])

@@ -96,4 +96,20 @@ struct HardeningTests {
         #expect(!lines.contains { $0.hasPrefix("FAKE ENTRY") }, "no forged line in the log")
         #expect(lines.contains { $0.contains("FAKE ENTRY") && $0.contains("request refused") }, "the refusal is logged on its own line")
     }
+
+    /// L5: a URI whose dot segments nginx resolves to /status used to reach the status location
+    /// (no rate limit, no cache); imgforge, reading the raw URI, now refuses dot segments too.
+    @Test func dotSegmentsReachNeitherStatusNorAnImage() throws {
+        let stack = try ServiceStack()
+        defer { stack.stop() }
+        let sneaky = try stack.get("/unsafe/w:1/plain/http:/127.0.0.1:9/a.png/../../../../../../status")
+        #expect(sneaky.status == 404 && !sneaky.text.contains("workers"), "\(sneaky.status) \(sneaky.text)")
+        #expect(try stack.get("/status").status == 200 && (try stack.get("/status?full")).status == 200)
+        try stack.writeLocal("photo.jpg", try TestImage.quadrants(width: 20, height: 20, suffix: ".jpg"))
+        for target in ["/unsafe/w:10/plain/local:///a/../photo.jpg", "/unsafe/w:10/plain/local:///a/%2e%2E/photo.jpg", "/unsafe/./w:10/plain/local:///photo.jpg"] {
+            let response = try stack.get(target)
+            #expect(response.status == 400 && response.text.contains("dot segments"), "\(target): \(response.status) \(response.text)")
+        }
+        #expect(try stack.get("/unsafe/w:10/plain/local:///photo.jpg").status == 200)
+    }
 }
