@@ -1,5 +1,5 @@
 /// Where one response lives in a tier, relative to `<root>/current/`:
-/// `<first two characters>/<name>[-<variant>].<extension>`.
+/// `<first two characters>/<name>[.<variant>].<extension>`.
 ///
 /// Signed URLs are named by their signature, which nginx can cut out of the request
 /// with a regular expression; other URLs by a digest that only imgforge computes.
@@ -41,9 +41,10 @@ public struct CacheKey: Sendable, Equatable, Hashable {
         (isDigest ? "u/" : "") + String(name.prefix(2))
     }
 
-    /// The file's base name without extension.
+    /// The file's base name without extension. The variant follows a `.`, which no signature or
+    /// digest contains, so no name can pass for another's variant.
     public var baseName: String {
-        variant.isEmpty ? name : "\(name)-\(variant)"
+        variant.isEmpty ? name : "\(name).\(variant)"
     }
 
     /// The file, relative to `current/`.

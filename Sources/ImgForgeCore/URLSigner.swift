@@ -31,14 +31,23 @@ public struct URLSigner: Sendable {
     }
 
     /// True when `signature` matches `path` under any key pair; compared in constant time.
+    /// Only the canonical spelling counts (no padding, and the unused bits of the last character
+    /// zero): one URL, one signature, one cache entry.
     public func verify(signature: String, path: String) -> Bool {
-        guard let given = Base64URL.decode(signature), given.count == size else { return false }
+        guard signature.utf8.count == Self.length(ofSignatureOf: size), let given = Base64URL.decode(signature),
+              given.count == size, Base64URL.encode(given) == signature
+        else { return false }
         var matched = false
         for pair in keyPairs {
             // Every pair is checked, so timing does not reveal which one matched.
             matched = Self.constantTimeEqual(given, digest(path, with: pair)) || matched
         }
         return matched
+    }
+
+    /// Characters of a signature of `size` bytes in unpadded base64url: 43 for 32 bytes, 22 for 16.
+    public static func length(ofSignatureOf size: Int) -> Int {
+        (size * 4 + 2) / 3
     }
 
     private func digest(_ path: String, with pair: KeyPair) -> [UInt8] {

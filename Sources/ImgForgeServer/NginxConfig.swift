@@ -55,13 +55,14 @@ public struct NginxConfig {
             "}",
             "map $imgforge_variant $imgforge_variant_suffix {",
             "    \"\" \"\";",
-            "    default \"-$imgforge_variant\";",
+            "    default \".$imgforge_variant\";",
             "}",
             "",
             "# Signed URLs name their cache file: /<signature>/… → <root>/current/<2 chars>/<signature>[-variant].<ext>",
             "map $request_uri $imgforge_key {",
             "    default \"-\";",
-            "    \"~^/(?<imgforge_p>[A-Za-z0-9_-]{2})(?<imgforge_r>[A-Za-z0-9_-]{20,})/\" \"$imgforge_p/$imgforge_p$imgforge_r\";",
+            // Exactly a signature's length: a longer first segment (a signature with something appended) is no key.
+            "    \"~^/(?<imgforge_p>[A-Za-z0-9_-]{2})(?<imgforge_r>[A-Za-z0-9_-]{\(URLSigner.length(ofSignatureOf: configuration.security.signer.size) - 2)})/\" \"$imgforge_p/$imgforge_p$imgforge_r\";",
             "}",
         ]
         if let admitted = admittedRequests {

@@ -143,7 +143,7 @@ struct CacheNegotiationTests {
             bodies[type] = response.body
         }
         let files = cacheFiles(stack.directory.path + "/cache/current").map { URL(fileURLWithPath: $0).lastPathComponent }
-        #expect(files.contains { $0.hasSuffix("-a.avif") } && files.contains { $0.hasSuffix("-w.webp") } && files.contains { $0.hasSuffix(".jpg") })
+        #expect(files.contains { $0.hasSuffix(".a.avif") } && files.contains { $0.hasSuffix(".w.webp") } && files.contains { $0.hasSuffix(".jpg") })
 
         _ = try #require(stack.terminateImgforge())
         for (accept, type) in accepts {

@@ -112,4 +112,29 @@ struct HardeningTests {
         }
         #expect(try stack.get("/unsafe/w:10/plain/local:///photo.jpg").status == 200)
     }
+
+    /// L4: each signature used to have four spellings (the unused bits of its last character), each
+    /// with its own cache entry, and a signature with `-a` appended served the AVIF variant to anyone.
+    @Test func onlyTheCanonicalSignatureIsAccepted() throws {
+        let stack = try ServiceStack(environment: [
+            "IMGFORGE_CACHE_TYPE": "disk", "IMGFORGE_CACHE_DISK_PATH": "{stack}/cache", "IMGFORGE_AUTO_AVIF": "true",
+            "IMGFORGE_KEY": testKey, "IMGFORGE_SALT": testSalt,
+        ])
+        defer { stack.stop() }
+        try stack.writeLocal("photo.jpg", try TestImage.quadrants(width: 40, height: 40, suffix: ".jpg"))
+        let url = try signed("/w:20/plain/local:///photo.jpg")
+        let signature = String(url.dropFirst().prefix { $0 != "/" })
+        let rest = url.dropFirst(1 + signature.count)
+        #expect(try stack.get(url).status == 200)
+        #expect(try stack.get(url, headers: ["Accept": "image/avif"]).header("Content-Type") == "image/avif")
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        let last = alphabet.firstIndex(of: signature.last!)!
+        let spellings = (0..<4).map { String(signature.dropLast()) + String(alphabet[(last & ~3) | $0]) }.filter { $0 != signature }
+        for other in spellings + [signature + "=", signature + "-a", signature + ".a"] {
+            let response = try stack.get("/\(other)\(rest)")
+            #expect(response.status == 403, "\(other): \(response.status) \(response.header("Content-Type") ?? "")")
+        }
+        let files = cacheFiles(stack.directory.path + "/cache/current")
+        #expect(files.count == 2, "one entry per variant of the one URL: \(files)")
+    }
 }

@@ -17,11 +17,11 @@ struct DiskCacheTests {
 
     @Test func keysAreSafeFileNames() {
         #expect(CacheKey(signature: signature, variant: "")?.path(extension: "jpg") == "oK/\(signature).jpg")
-        #expect(CacheKey(signature: signature, variant: "a")?.path(extension: "avif") == "oK/\(signature)-a.avif")
+        #expect(CacheKey(signature: signature, variant: "a")?.path(extension: "avif") == "oK/\(signature).a.avif")
         #expect(CacheKey(signature: "short", variant: "") == nil, "too short to be unique")
         #expect(CacheKey(signature: "../../../../etc/passwd/xxxxxxxxxxxx", variant: "") == nil)
         #expect(CacheKey(signature: signature, variant: "x") == nil)
-        #expect(CacheKey(digest: "0123456789abcdef0123", variant: "w")?.path(extension: "webp") == "u/01/0123456789abcdef0123-w.webp")
+        #expect(CacheKey(digest: "0123456789abcdef0123", variant: "w")?.path(extension: "webp") == "u/01/0123456789abcdef0123.w.webp")
     }
 
     @Test func storeThenLookUp() throws {

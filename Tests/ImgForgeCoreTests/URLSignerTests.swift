@@ -14,8 +14,13 @@ struct URLSignerTests {
         let signer = try signer([("736563726574", "68656C6C6F")])
         #expect(signer.sign(specPath) == "oKfUtW34Dvo2BGQehJFR4Nr0_rIjOtdtzJ3QFsUcXH8")
         #expect(signer.verify(signature: "oKfUtW34Dvo2BGQehJFR4Nr0_rIjOtdtzJ3QFsUcXH8", path: specPath))
-        // Padding on the signature is tolerated; any change to the path is not.
-        #expect(signer.verify(signature: "oKfUtW34Dvo2BGQehJFR4Nr0_rIjOtdtzJ3QFsUcXH8=", path: specPath))
+        // Only the canonical spelling (the audit's L4): no padding, no standard alphabet, and none of the
+        // other last characters that decode to the same bytes (their unused bits set).
+        for other in ["oKfUtW34Dvo2BGQehJFR4Nr0_rIjOtdtzJ3QFsUcXH8=", "oKfUtW34Dvo2BGQehJFR4Nr0/rIjOtdtzJ3QFsUcXH8",
+                      "oKfUtW34Dvo2BGQehJFR4Nr0_rIjOtdtzJ3QFsUcXH9", "oKfUtW34Dvo2BGQehJFR4Nr0_rIjOtdtzJ3QFsUcXH-",
+                      "oKfUtW34Dvo2BGQehJFR4Nr0_rIjOtdtzJ3QFsUcXH8-a"] {
+            #expect(!signer.verify(signature: other, path: specPath), "\(other)")
+        }
         #expect(!signer.verify(signature: "oKfUtW34Dvo2BGQehJFR4Nr0_rIjOtdtzJ3QFsUcXH8", path: specPath + "x"))
         #expect(!signer.verify(signature: "pKfUtW34Dvo2BGQehJFR4Nr0_rIjOtdtzJ3QFsUcXH8", path: specPath))
     }
