@@ -163,9 +163,10 @@ extension CacheSettings {
     init(_ env: EnvironmentReader) throws {
         kind = try env.oneOf("IMGFORGE_CACHE_TYPE", default: nil, ["memory": .memory, "disk": .disk, "hybrid": .hybrid, "none": nil])
         memoryPath = try env.absolutePath("IMGFORGE_CACHE_MEMORY_PATH") ?? "/dev/shm/imgforge"
-        memoryCapacity = try env.capacity("IMGFORGE_CACHE_MEMORY_CAPACITY")
+        // Bounded by default: a cache that grows until the disk (or RAM) is full takes the host down with it.
+        memoryCapacity = try env.capacity("IMGFORGE_CACHE_MEMORY_CAPACITY", default: .bytes(512 << 20))
         diskPath = try env.absolutePath("IMGFORGE_CACHE_DISK_PATH")
-        diskCapacity = try env.capacity("IMGFORGE_CACHE_DISK_CAPACITY")
+        diskCapacity = try env.capacity("IMGFORGE_CACHE_DISK_CAPACITY", default: .bytes(10 << 30))
         if kind == .disk || kind == .hybrid, diskPath == nil {
             throw ConfigurationError(variable: "IMGFORGE_CACHE_DISK_PATH", value: "", expected: "a directory when IMGFORGE_CACHE_TYPE is \(kind!.rawValue)")
         }

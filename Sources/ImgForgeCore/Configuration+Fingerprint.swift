@@ -14,12 +14,24 @@ extension Configuration {
             "animation-frames \(limits.maxAnimationFrames)",
             "watermark \(sources.watermarkPath ?? "-") \(watermark.map { Hex.encode(Array(SHA256.hash(data: $0))) } ?? "-")",
             "only-presets \(presets.onlyPresets)",
+            // What decides whether a hit may be served at all: a change retires every cached answer
+            // (a rotated key, a new allow-list or limit), since nginx serves hits without asking.
+            "keys \(Self.digest(security.signer.keyPairs.map { Hex.encode($0.key) + ":" + Hex.encode($0.salt) }.joined(separator: ",")))",
+            "signature-size \(security.signer.size) unsigned \(security.allowUnsigned) security-options \(security.allowSecurityOptions)",
+            "secret \(security.secret.map { Self.digest($0) } ?? "-")",
+            "allowed-sources \(sources.allowedSources.joined(separator: " "))",
+            "addresses loopback=\(sources.allowLoopback) private=\(sources.allowPrivate) link-local=\(sources.allowLinkLocal)",
+            "local-root \(sources.localFilesystemRoot ?? "-") s3 \(sources.s3.map { "\($0.endpoint ?? "-") \($0.region)" } ?? "-")",
+            "mime \(limits.allowedMimeTypes.joined(separator: ",")) source-bytes \(limits.maxSrcFileSize) source-mp \(limits.maxSrcResolution) result \(limits.maxResultDimension)",
         ]
         for name in presets.presets.definitions.keys.sorted() {
             let options = presets.presets.definitions[name]!.map { ([$0.name] + $0.arguments).joined(separator: ":") }
             parts.append("preset \(name)=\(options.joined(separator: "/"))")
         }
-        let digest = SHA256.hash(data: Array(parts.joined(separator: "\n").utf8))
-        return Hex.encode(digest.prefix(6))
+        return String(Self.digest(parts.joined(separator: "\n")).prefix(12))
+    }
+
+    private static func digest(_ text: String) -> String {
+        Hex.encode(SHA256.hash(data: Array(text.utf8)))
     }
 }

@@ -120,10 +120,12 @@ struct EnvironmentReader {
         return path
     }
 
-    func capacity(_ name: String) throws -> Capacity? {
-        guard let raw = string(name) else { return nil }
+    /// Entries or bytes; unset gives `defaultValue`, `0` no limit.
+    func capacity(_ name: String, default defaultValue: Capacity?) throws -> Capacity? {
+        guard let raw = string(name) else { return defaultValue }
+        if raw == "0" { return nil }
         guard let capacity = Capacity(raw) else {
-            throw fail(name, raw, "a number of entries (10000) or a size with a unit (512MB, 20GB, 1GiB)")
+            throw fail(name, raw, "a number of entries (10000), a size with a unit (512MB, 20GB, 1GiB) or 0 for no limit")
         }
         return capacity
     }

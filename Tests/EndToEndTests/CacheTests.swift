@@ -55,7 +55,7 @@ final class ResultsBox<T: Sendable>: @unchecked Sendable {
     var values: [T] { lock.withLock { storage.compactMap { $0 } } }
 }
 
-@Suite(.serviceStack(cached))
+@Suite(.serialized, .serviceStack(cached))
 struct CacheHitTests {
     @Test func nginxAloneServesHitsWithTheSameBytesAndHeaders() throws {
         let stack = try currentStack()

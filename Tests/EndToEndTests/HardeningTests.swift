@@ -137,4 +137,22 @@ struct HardeningTests {
         let files = cacheFiles(stack.directory.path + "/cache/current")
         #expect(files.count == 2, "one entry per variant of the one URL: \(files)")
     }
+
+    /// M4: after a key is rotated out, its cached answers used to stay public through nginx.
+    @Test func aRotatedKeyRetiresItsCachedAnswers() throws {
+        let shared = FileManager.default.temporaryDirectory.appendingPathComponent("imgforge-rotation-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: shared) }
+        let cache = ["IMGFORGE_CACHE_TYPE": "disk", "IMGFORGE_CACHE_DISK_PATH": shared]
+        let old = try ServiceStack(environment: cache.merging(["IMGFORGE_KEY": testKey, "IMGFORGE_SALT": testSalt]) { _, new in new })
+        try old.writeLocal("photo.jpg", try TestImage.quadrants(width: 40, height: 40, suffix: ".jpg"))
+        let url = try signed("/w:20/plain/local:///photo.jpg")
+        #expect(try old.get(url).status == 200 && (try old.get(url)).status == 200)
+        old.stop()
+        let rotated = try ServiceStack(environment: cache.merging(["IMGFORGE_KEY": "aabbccdd", "IMGFORGE_SALT": "eeff0011"]) { _, new in new })
+        defer { rotated.stop() }
+        try rotated.writeLocal("photo.jpg", try TestImage.quadrants(width: 40, height: 40, suffix: ".jpg"))
+        let stale = try rotated.get(url)
+        #expect(stale.status == 403, "a URL signed with the retired key: \(stale.status) \(stale.header("Content-Type") ?? "")")
+        #expect(try rotated.get(try signed("/w:20/plain/local:///photo.jpg", key: "aabbccdd", salt: "eeff0011")).status == 200)
+    }
 }

@@ -137,7 +137,7 @@ struct ConfigurationCatalogueTests {
         ("IMGFORGE_CACHE_TYPE", "cloud"),
         ("IMGFORGE_CACHE_MEMORY_CAPACITY", "big"),
         ("IMGFORGE_CACHE_DISK_PATH", "relative/cache"),
-        ("IMGFORGE_CACHE_DISK_CAPACITY", "0"),
+        ("IMGFORGE_CACHE_DISK_CAPACITY", "-5"),
     ])
     func malformedValuesNameTheVariable(name: String, value: String) throws {
         var environment = [name: value]

@@ -27,6 +27,29 @@ struct ConfigurationTests {
         #expect(configuration.outputFingerprint(version: "1") != before)
     }
 
+    /// The audit's M4: whatever decides whether a hit may be served retires the cached answers when it changes.
+    @Test(arguments: [
+        ["IMGFORGE_KEY": "aabbcc", "IMGFORGE_SALT": "ddeeff"], ["IMGFORGE_SIGNATURE_SIZE": "16"], ["IMGFORGE_SECRET": "other"],
+        ["IMGFORGE_ALLOWED_SOURCES": "https://images.example.com/"], ["IMGFORGE_ALLOW_LOOPBACK_SOURCES": "true"],
+        ["IMGFORGE_ALLOW_PRIVATE_SOURCES": "false"], ["IMGFORGE_LOCAL_FILESYSTEM_ROOT": "/tmp"],
+        ["IMGFORGE_ALLOWED_MIME_TYPES": "image/png"], ["IMGFORGE_MAX_SRC_RESOLUTION": "10"], ["IMGFORGE_MAX_SRC_FILE_SIZE": "1000"],
+        ["IMGFORGE_ALLOW_UNSIGNED": "true"],
+    ])
+    func theFingerprintCoversAuthorisationAndLimits(change: [String: String]) throws {
+        let base = ["IMGFORGE_KEY": "736563726574", "IMGFORGE_SALT": "68656C6C6F", "IMGFORGE_SECRET": "s3cret"]
+        let before = try Configuration(environment: base, processorCount: 2).outputFingerprint(version: "1")
+        let after = try Configuration(environment: base.merging(change) { _, new in new }, processorCount: 2).outputFingerprint(version: "1")
+        #expect(before != after, "\(change)")
+        #expect(before.count == 12 && before.allSatisfy(\.isHexDigit))
+    }
+
+    @Test func cacheCapacityIsBoundedByDefault() throws {
+        let defaults = try Configuration(environment: [:], processorCount: 2).cache
+        #expect(defaults.diskCapacity == .bytes(10 << 30) && defaults.memoryCapacity == .bytes(512 << 20))
+        let unbounded = try Configuration(environment: ["IMGFORGE_CACHE_DISK_CAPACITY": "0"], processorCount: 2).cache
+        #expect(unbounded.diskCapacity == nil)
+    }
+
     @Test func bindForms() throws {
         #expect(BindAddress("unix:/run/imgforge/imgforge.sock") == .unix(path: "/run/imgforge/imgforge.sock"))
         #expect(BindAddress("127.0.0.1:9000") == .tcp(host: "127.0.0.1", port: 9000))
