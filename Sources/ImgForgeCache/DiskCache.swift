@@ -122,8 +122,13 @@ public final class DiskCache: Sendable {
     private static func prepare(_ tier: CacheTier, fingerprint: String) throws {
         let manager = FileManager.default
         do {
+            try manager.createDirectory(atPath: tier.root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+            try checkOwned(tier.root)
             try manager.createDirectory(atPath: "\(tier.root)/\(fingerprint)", withIntermediateDirectories: true)
             try manager.createDirectory(atPath: "\(tier.root)/tmp", withIntermediateDirectories: true)
+            try checkOwned("\(tier.root)/tmp")
+        } catch let error as CacheError {
+            throw error
         } catch {
             throw CacheError("cannot create the cache in \(tier.root): \(error.localizedDescription)")
         }
@@ -136,6 +141,21 @@ public final class DiskCache: Sendable {
             }
         }
         removeAbandonedTemporaryFiles(in: "\(tier.root)/tmp")
+    }
+
+    /// The cache's own directories must be real directories of this user that nobody else can
+    /// write: in a shared place such as /dev/shm, another user could otherwise have made them
+    /// first and then swap what nginx serves, or point `tmp` at files to be deleted.
+    private static func checkOwned(_ path: String) throws {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { throw CacheError("cannot inspect \(path): \(String(cString: strerror(errno)))") }
+        guard info.st_mode & S_IFMT == S_IFDIR else { throw CacheError("\(path) is not a directory (a link is refused)") }
+        guard info.st_uid == geteuid() else {
+            throw CacheError("\(path) belongs to user \(info.st_uid), not to imgforge's user \(geteuid()): refused")
+        }
+        guard info.st_mode & 0o022 == 0 else {
+            throw CacheError("\(path) is writable by other users (mode \(String(info.st_mode & 0o777, radix: 8))): refused")
+        }
     }
 
     /// Temporary files of processes that no longer run (or older than an hour, for other hosts).

@@ -93,6 +93,30 @@ struct DiskCacheTests {
         #expect(cache.lookup(key) == stored)
     }
 
+    /// The audit's M6: a root (or tmp/) made by another user, writable by others, or a link is refused.
+    @Test func aRootAnotherUserControlsIsRefused() throws {
+        let writable = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: writable) }
+        chmod(writable, 0o777)
+        #expect(throws: CacheError.self) { try cache(writable) }
+
+        let linked = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: linked) }
+        try FileManager.default.createSymbolicLink(atPath: "\(linked)/tmp", withDestinationPath: "/tmp")
+        #expect(throws: CacheError.self) { try cache(linked) }
+
+        if geteuid() == 0 {
+            let foreign = try scratch()
+            defer { try? FileManager.default.removeItem(atPath: foreign) }
+            chown(foreign, 65534, 65534)
+            let error = try #require(throws: CacheError.self) { try cache(foreign) }
+            #expect(error.description.contains("belongs to user 65534"))
+        }
+        let own = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: own) }
+        _ = try cache(own)
+    }
+
     @Test func abandonedTemporaryFilesAreRemovedAtStart() throws {
         let root = try scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
