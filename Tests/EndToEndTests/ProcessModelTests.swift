@@ -173,6 +173,7 @@ struct RequestDeadlineTests {
         let outcome = Outcome.of(stack, "/unsafe/rs:fit:50:50/plain/\(stack.origin.url("/held.jpg"))")
         #expect(outcome.status == 503 && outcome.text.contains("request timed out after 1s"), "\(outcome)")
         #expect(outcome.seconds < 1.8, "answered after \(outcome.seconds) s")
+        print(String(format: "deadline | slow download, IMGFORGE_TIMEOUT=1 | %d after %.3f s", outcome.status, outcome.seconds))
         try expectFreeWorker(stack)
     }
 
@@ -200,6 +201,7 @@ struct RequestDeadlineTests {
         #expect(outcome.status == 502, "\(outcome)")
         // IMGFORGE_TIMEOUT (1 s) plus the 5 s grace, and the supervisor's 0.1 s turn.
         #expect(outcome.seconds > 5.5 && outcome.seconds < 8, "answered after \(outcome.seconds) s")
+        print(String(format: "deadline | stopped worker, IMGFORGE_TIMEOUT=1 | %d after %.2f s (killed at the deadline + 5 s)", outcome.status, outcome.seconds))
         let log = stack.imgforgeLog
         #expect(log.contains("killing a worker busy past its deadline") && log.contains("pid=\(stuck)") && log.contains("cb:stuck"), "\(log.suffix(2000))")
         var next = Outcome(status: -1, seconds: 0, text: "")
@@ -216,6 +218,7 @@ struct RequestDeadlineTests {
         try stack.writeLocal("next.jpg", try TestImage.quadrants(width: 60, height: 40, suffix: ".jpg"))
         let next = Outcome.of(stack, "/unsafe/rs:fit:30:30/cb:\(UUID().uuidString)/plain/local:///next.jpg")
         #expect(next.status == 200 && next.seconds < 0.7, "the next request: \(next)")
+        print(String(format: "deadline | the next request on the same worker | %d after %.4f s", next.status, next.seconds))
     }
 }
 
@@ -250,6 +253,8 @@ struct AdmissionTests {
         #expect(refused.allSatisfy { $0.text.contains("too many requests") })
         let slowest = refused.map(\.seconds).max() ?? 0
         #expect(slowest < 0.5, "the slowest 429 took \(slowest) s")
+        print(String(format: "admission | %d slow misses at 2 workers + 2 queued | %d×429 (slowest %.3f s), %d×200 | hit during the load %d in %.3f s",
+                     count, refused.count, slowest, outcomes.filter { $0.status == 200 }.count, hitDuringLoad.status, hitDuringLoad.seconds))
         #expect(hitDuringLoad.status == 200 && hitDuringLoad.seconds < 0.5, "a hit during the load: \(hitDuringLoad)")
     }
 }
