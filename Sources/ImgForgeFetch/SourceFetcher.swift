@@ -43,6 +43,10 @@ public final class SourceFetcher {
             try checkAllowed(source)
             return try LocalFiles(root: settings.localRoot, maxBytes: maxBytes).read(path)
         case .s3(let bucket, let key):
+            // `.` and `..` segments would be resolved on the way and reach another bucket with the operator's credentials.
+            guard !key.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0 == "." || $0 == ".." }) else {
+                throw ServiceError(.forbidden, "source not allowed: dot segments in an S3 key")
+            }
             try checkAllowed(source)
             guard let s3 = settings.s3 else {
                 throw ServiceError(.forbidden, "source not allowed: s3 sources are not configured (IMGFORGE_S3_ENDPOINT or IMGFORGE_S3_REGION)")

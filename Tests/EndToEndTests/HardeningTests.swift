@@ -1,4 +1,5 @@
 import Foundation
+import ImgForgeCore
 import Synchronization
 import Testing
 
@@ -154,5 +155,29 @@ struct HardeningTests {
         let stale = try rotated.get(url)
         #expect(stale.status == 403, "a URL signed with the retired key: \(stale.status) \(stale.header("Content-Type") ?? "")")
         #expect(try rotated.get(try signed("/w:20/plain/local:///photo.jpg", key: "aabbccdd", salt: "eeff0011")).status == 200)
+    }
+
+    /// M1: the allow-list was matched as text, so `#`, `?`, userinfo and `..` reached other hosts and paths.
+    @Test func theAllowListIsMatchedOnTheParsedURL() throws {
+        let probe = try TestOrigin()
+        defer { probe.stop() }
+        let jpeg = try TestImage.quadrants(width: 20, height: 20, suffix: ".jpg")
+        probe.serve("/public/a.jpg", .image(jpeg, contentType: "image/jpeg"))
+        probe.serve("/secret.jpg", .image(jpeg, contentType: "image/jpeg"))
+        let stack = try ServiceStack(environment: ["IMGFORGE_ALLOWED_SOURCES": "http://127.0.0.1:\(probe.port)/public/,https://*.example.com/"])
+        defer { stack.stop() }
+        #expect(try stack.get("/unsafe/w:10/plain/\(probe.url("/public/a.jpg"))").status == 200)
+        let tricks = [
+            "/unsafe/w:10/plain/https://attacker.invalid%23.example.com/a.jpg",
+            "/unsafe/w:10/plain/https://attacker.invalid%3F.example.com/a.jpg",
+            "/unsafe/w:10/plain/http://127.0.0.1:\(probe.port)%40127.0.0.1:\(probe.port)/public/a.jpg",
+            "/unsafe/w:10/" + Base64URL.encode(Array(probe.url("/public/../secret.jpg").utf8)),
+            "/unsafe/w:10/" + Base64URL.encode(Array(probe.url("/public/a.jpg%00.png").utf8)),
+        ]
+        for target in tricks {
+            let response = try stack.get(target)
+            #expect(response.status == 403 && response.text.contains("IMGFORGE_ALLOWED_SOURCES"), "\(target): \(response.status) \(response.text)")
+        }
+        #expect(!probe.requests.contains("/secret.jpg"), "nothing outside the list was fetched: \(probe.requests)")
     }
 }

@@ -86,6 +86,29 @@ struct SourceAllowListTests {
         #expect(SourceAllowList([]).allows("https://anything/"))
     }
 
+    /// The audit's M1: the list is matched on the parsed URL, never as text.
+    @Test(arguments: [
+        "https://attacker.invalid#.example.com/a.jpg", "https://attacker.invalid?.example.com/a.jpg",
+        "https://attacker.invalid/.example.com/a.jpg", "http://127.0.0.1:1@evil.test/allowed/a.jpg",
+        "http://127.0.0.1:8080/allowed/a.jpg", "http://127.0.0.1:9999/allowed/../secret.png",
+        "http://127.0.0.1:9999/allowed/%2e%2E/secret.png", "http://127.0.0.1:9999/allowed/a.jpg%00.png",
+        "http://127.0.0.1:9999/allowedx/a.jpg", "s3://public/../private/k.jpg", "s3://publicity/k.jpg",
+        "https://a.b.example.com/x.jpg", "HTTPS://example.com/x.jpg",
+    ])
+    func bypassesOfTheTextualMatchAreRefused(url: String) {
+        let list = SourceAllowList(["https://*.example.com/", "http://127.0.0.1:9999/allowed/", "s3://public/"])
+        #expect(!list.allows(url), "\(url)")
+    }
+
+    @Test func parsedMatchesStillAdmitWhatTheyShould() {
+        let list = SourceAllowList(["https://*.example.com/", "http://127.0.0.1:9999/allowed/", "s3://public/", "https://cdn.example.net:443/*/img"])
+        for url in ["https://a.example.com/x.jpg", "HTTPS://A.EXAMPLE.COM/x.jpg?w=1", "http://127.0.0.1:9999/allowed/a/b.jpg",
+                    "s3://public/k/x.jpg", "https://cdn.example.net/v1/img/a.png", "https://cdn.example.net:443/v2/img"] {
+            #expect(list.allows(url), "\(url)")
+        }
+        #expect(!list.allows("https://cdn.example.net/v1/images/a.png"), "segments, not text: img is not images")
+    }
+
     @Test func s3KeysArePercentEncodedForSigning() {
         let request = S3Request(settings: S3Settings(endpoint: "http://127.0.0.1:9000/", region: "eu-west-1", accessKeyID: "id", secretAccessKey: "secret"),
                                 bucket: "photos", key: "2024/summer holiday/ü+1.jpg")
