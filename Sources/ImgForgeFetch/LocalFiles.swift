@@ -21,18 +21,35 @@ struct LocalFiles {
         guard fileURL.path.hasPrefix(rootPath) else {
             throw ServiceError(.forbidden, "source not allowed: path leaves the local root")
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: fileURL.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw ServiceError(.notFound, "source not found: local://\(path)")
-        }
-        if maxBytes > 0,
-           let size = (try? FileManager.default.attributesOfItem(atPath: fileURL.path))?[.size] as? Int,
-           size > maxBytes {
-            throw ServiceError(.badRequest, "source too large: \(size) bytes, limit is \(maxBytes)")
-        }
-        guard let data = FileManager.default.contents(atPath: fileURL.path) else {
+        // Opened once, without following a last-component link and without blocking on a FIFO; every
+        // check below is made on what was opened, not on the name again.
+        let fd = open(fileURL.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT || errno == ENOTDIR { throw ServiceError(.notFound, "source not found: local://\(path)") }
             throw ServiceError(.forbidden, "source not readable: local://\(path)")
         }
-        return [UInt8](data)
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw ServiceError(.forbidden, "source not readable: local://\(path)") }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw ServiceError(.notFound, "source not found: local://\(path)")
+        default: throw ServiceError(.forbidden, "source not allowed: local://\(path) is not a regular file")
+        }
+        let size = Int(info.st_size)
+        if maxBytes > 0 && size > maxBytes {
+            throw ServiceError(.badRequest, "source too large: \(size) bytes, limit is \(maxBytes)")
+        }
+        // Read what fstat said, and no more than the limit if the file grows meanwhile.
+        let limit = maxBytes > 0 ? maxBytes : Int.max
+        var bytes = [UInt8](repeating: 0, count: min(size, limit))
+        var filled = 0
+        while filled < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            filled += count
+        }
+        return Array(bytes.prefix(filled))
     }
 }

@@ -180,4 +180,18 @@ struct HardeningTests {
         }
         #expect(!probe.requests.contains("/secret.jpg"), "nothing outside the list was fetched: \(probe.requests)")
     }
+
+    /// L2 (part): a FIFO in the local root used to hold each worker that opened it, for good.
+    @Test func onlyRegularFilesAreReadFromTheLocalRoot() throws {
+        let stack = try ServiceStack(environment: ["IMGFORGE_WORKERS": "2"])
+        defer { stack.stop() }
+        #expect(mkfifo(stack.localRoot.appendingPathComponent("pipe.jpg").path, 0o644) == 0)
+        let started = Date()
+        let answers = (0..<4).map { _ in Background { Outcome.of(stack, "/unsafe/w:10/plain/local:///pipe.jpg") } }.compactMap { $0.wait(timeout: 10) }
+        #expect(answers.count == 4 && answers.allSatisfy { $0.status == 403 && $0.text.contains("not a regular file") }, "\(answers)")
+        #expect(Date().timeIntervalSince(started) < 3)
+        #expect(try stack.get("/status").status == 200)
+        try stack.writeLocal("fine.jpg", try TestImage.quadrants(width: 20, height: 20, suffix: ".jpg"))
+        #expect(try stack.get("/unsafe/w:10/plain/local:///fine.jpg").status == 200)
+    }
 }
