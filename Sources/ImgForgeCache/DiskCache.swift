@@ -55,21 +55,33 @@ public final class DiskCache: Sendable {
         let directory = "\(tiers[0].root)/\(fingerprint)/\(key.directory)"
         guard (try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)) != nil else { return try body() }
         let path = "\(directory)/\(key.baseName).lock"
-        let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { return try body() }
-        defer { close(fd) }
         let deadline = Date().addingTimeInterval(timeout)
-        var locked = flock(fd, LOCK_EX | LOCK_NB) == 0
-        while !locked && Date() < deadline {
-            usleep(2_000)
-            locked = flock(fd, LOCK_EX | LOCK_NB) == 0
-        }
-        defer {
-            if locked {
-                // Whoever comes next finds the entry and never needs this file again.
-                unlink(path)
-                flock(fd, LOCK_UN)
+        var held: Int32 = -1
+        // The holder unlinks the lock file when done. A waiter that then gets the lock on the old,
+        // unlinked file holds nothing anyone else sees: it checks that its file is still the one at
+        // the path, and starts again on the new one otherwise.
+        while held < 0 && Date() < deadline {
+            let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o640)
+            guard fd >= 0 else { break }
+            var locked = flock(fd, LOCK_EX | LOCK_NB) == 0
+            while !locked && Date() < deadline {
+                usleep(2_000)
+                locked = flock(fd, LOCK_EX | LOCK_NB) == 0
             }
+            var opened = stat(), current = stat()
+            if locked, fstat(fd, &opened) == 0, lstat(path, &current) == 0,
+               opened.st_dev == current.st_dev, opened.st_ino == current.st_ino {
+                held = fd
+            } else {
+                close(fd)
+            }
+        }
+        guard held >= 0 else { return try body() }
+        defer {
+            // Whoever comes next finds the entry and never needs this file again.
+            unlink(path)
+            flock(held, LOCK_UN)
+            close(held)
         }
         return try body()
     }

@@ -162,13 +162,17 @@ struct DiskCacheTests {
         let key = try #require(CacheKey(signature: signature, variant: ""))
         let inside = Counter()
         let group = DispatchGroup()
+        // Round after round: the holder unlinks the file as it leaves, and a waiter on the old file must
+        // not hold the lock beside a newcomer on the new one (the audit's L3).
         for _ in 0..<8 {
             group.enter()
             Thread {
-                _ = try? cache.withLock(key, timeout: 10) {
-                    inside.enter()
-                    usleep(20_000)
-                    inside.leave()
+                for _ in 0..<25 {
+                    cache.withLock(key, timeout: 10) {
+                        inside.enter()
+                        usleep(2_000)
+                        inside.leave()
+                    }
                 }
                 group.leave()
             }.start()
