@@ -86,14 +86,19 @@ struct TestImage {
             defer { g_object_unref(image) }
             if let orientation { vips_image_set_int(image, "orientation", Int32(orientation)) }
             for (field, value) in metadata { vips_image_set_string(image, field, value) }
-            var output: UnsafeMutableRawPointer?
-            var length = 0
-            guard imgforge_vips_write_buffer(image, suffix, &output, &length) == 0, let output else { return nil }
-            defer { g_free(output) }
-            return [UInt8](UnsafeRawBufferPointer(start: output, count: length))
+            return save(image, suffix: suffix)
         }
         guard let encoded else { throw TestFailure("cannot encode fixture \(suffix)") }
         return encoded
+    }
+
+    /// Encodes a libvips image with a save suffix; nil when libvips refuses.
+    static func save(_ image: UnsafeMutablePointer<CVips.VipsImage>, suffix: String) -> [UInt8]? {
+        var output: UnsafeMutableRawPointer?
+        var length = 0
+        guard imgforge_vips_write_buffer(image, suffix, &output, &length) == 0, let output else { return nil }
+        defer { g_free(output) }
+        return [UInt8](UnsafeRawBufferPointer(start: output, count: length))
     }
 
     /// The quadrant colours: red top-left, green top-right, blue bottom-left, yellow bottom-right.
@@ -179,11 +184,7 @@ struct TestAnimation {
             var numbers = delays.map { Int32($0) }
             vips_image_set_array_int(image, "delay", &numbers, Int32(numbers.count))
             vips_image_set_int(image, "loop", Int32(loop))
-            var output: UnsafeMutableRawPointer?
-            var length = 0
-            guard imgforge_vips_write_buffer(image, suffix, &output, &length) == 0, let output else { return nil }
-            defer { g_free(output) }
-            return [UInt8](UnsafeRawBufferPointer(start: output, count: length))
+            return TestImage.save(image, suffix: suffix)
         }
         guard let encoded else { throw TestFailure("cannot encode animation \(suffix)") }
         return encoded
