@@ -12,7 +12,7 @@ extension Configuration {
             "default-format \(output.defaultFormat?.rawValue ?? "-")",
             "auto \(output.autoWebP) \(output.autoAVIF)",
             "animation-frames \(limits.maxAnimationFrames)",
-            "watermark \(sources.watermarkPath ?? "-") \(watermark.map { Hex.encode(Array(SHA256.hash(data: $0))) } ?? "-")",
+            "watermark \(sources.watermarkPath ?? "-") \(watermark.map { Self.digest($0) } ?? "-")",
             "only-presets \(presets.onlyPresets)",
             // What decides whether a hit may be served at all: a change retires every cached answer
             // (a rotated key, a new allow-list or limit), since nginx serves hits without asking.
@@ -32,6 +32,10 @@ extension Configuration {
     }
 
     private static func digest(_ text: String) -> String {
-        Hex.encode(SHA256.hash(data: Array(text.utf8)))
+        digest(Array(text.utf8))
+    }
+
+    private static func digest(_ bytes: [UInt8]) -> String {
+        Hex.encode(SHA256.hash(data: bytes))
     }
 }

@@ -16,7 +16,7 @@ public enum Route: Equatable, Sendable {
         default:
             // nginx routes on the URI with `.` and `..` resolved, imgforge on the raw one: a path with
             // dot segments would mean different things to the two, so it means nothing.
-            if path.split(separator: "/", omittingEmptySubsequences: false).contains(where: Self.isDotSegment) {
+            if path.split(separator: "/", omittingEmptySubsequences: false).contains(where: \.isDotSegment) {
                 throw ServiceError(.badRequest, "invalid path: dot segments (/./ or /../) are not allowed")
             }
             // A single segment (`/favicon.ico`, `/`) is no image URL at all.
@@ -30,10 +30,12 @@ public enum Route: Equatable, Sendable {
             }
         }
     }
+}
 
-    /// `.` or `..`, also percent-encoded (`%2e`, `%2E%2e`).
-    static func isDotSegment(_ segment: Substring) -> Bool {
-        let decoded = segment.lowercased().replacingOccurrences(of: "%2e", with: ".")
+extension StringProtocol {
+    /// A path segment `.` or `..`, also percent-encoded (`%2e`, `%2E%2e`): what resolvers remove.
+    public var isDotSegment: Bool {
+        let decoded = lowercased().replacingOccurrences(of: "%2e", with: ".")
         return decoded == "." || decoded == ".."
     }
 }

@@ -23,15 +23,15 @@ final class HTTPClient {
     /// Downloads `url`, following redirects itself so that each hop is checked like the first.
     /// `trusted` downloads (the configured S3 endpoint) skip the address guard and allow-list.
     /// The whole request's `requestDeadline` cuts the download short too: then the answer is its 503.
-    /// `maxBytes` (0: no limit) defaults to `IMGFORGE_MAX_SRC_FILE_SIZE`.
+    /// `maxBytes` bounds the body (0: no limit).
     func get(_ url: String, headers: [String] = [], awsSigV4: (provider: String, credentials: String)? = nil, trusted: Bool = false,
-             maxBytes: Int? = nil, requestDeadline: Deadline? = nil) throws -> [UInt8] {
+             maxBytes: Int, requestDeadline: Deadline? = nil) throws -> [UInt8] {
         // Which limit binds is decided before the download: curl's timer may fire a moment
         // before our clock says the request's deadline has passed.
         let remaining = requestDeadline?.remainingSeconds ?? .infinity
         let requestBudgetBinds = remaining < settings.timeout
         do {
-            return try download(url, budget: min(settings.timeout, remaining), maxBytes: maxBytes ?? settings.maxBytes,
+            return try download(url, budget: min(settings.timeout, remaining), maxBytes: maxBytes,
                                 headers: headers, awsSigV4: awsSigV4, trusted: trusted)
         } catch let error as ServiceError where error.kind == .gatewayTimeout {
             if let requestDeadline, requestBudgetBinds || requestDeadline.hasPassed { throw requestDeadline.error }

@@ -1,3 +1,5 @@
+import ImgForgeCore
+
 /// `IMGFORGE_ALLOWED_SOURCES`: the sources (and every redirect) a request may fetch.
 ///
 /// Each entry is a URL prefix compared part by part with the parsed source URL, never as text:
@@ -54,7 +56,7 @@ struct ParsedURL: Equatable {
         hostLabels = host.isEmpty ? [] : host.lowercased().split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         let path = rest[authorityEnd...].prefix { $0 != "?" }
         segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
-        if !pattern && segments.contains(where: { ["." , ".."].contains($0.lowercased().replacingOccurrences(of: "%2e", with: ".")) }) {
+        if !pattern && segments.contains(where: \.isDotSegment) {
             return nil
         }
     }

@@ -44,7 +44,7 @@ public final class SourceFetcher {
             return try LocalFiles(root: settings.localRoot, maxBytes: maxBytes).read(path)
         case .s3(let bucket, let key):
             // `.` and `..` segments would be resolved on the way and reach another bucket with the operator's credentials.
-            guard !key.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0 == "." || $0 == ".." }) else {
+            guard !key.split(separator: "/", omittingEmptySubsequences: false).contains(where: \.isDotSegment) else {
                 throw ServiceError(.forbidden, "source not allowed: dot segments in an S3 key")
             }
             try checkAllowed(source)

@@ -13,6 +13,4 @@ package final class SourceBuffer: @unchecked Sendable {
     deinit {
         bytes.baseAddress.map { UnsafeMutableRawPointer(mutating: $0).deallocate() }
     }
-
-    var count: Int { bytes.count }
 }

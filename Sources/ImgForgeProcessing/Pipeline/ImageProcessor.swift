@@ -41,11 +41,9 @@ public struct ImageProcessor: Sendable {
     public func process(_ source: [UInt8], options: ProcessingOptions, watermark: [UInt8]? = nil, acceptable: Set<ImageFormat> = [],
                         deadline: Deadline? = nil) throws -> ProcessedImage {
         do {
-            // Copied once into a buffer that every image decoded from it keeps alive.
-            let buffer = SourceBuffer(copying: source)
-            if SVGSanitizer.looksLikeSVG(buffer) {
-                let svg = SourceBuffer(copying: try SVGSanitizer.sanitize(buffer))
-                return try processSVG(svg, options: options, watermark: watermark, acceptable: acceptable, deadline: deadline)
+            let (buffer, isSVG) = try Self.loadable(source)
+            if isSVG {
+                return try processSVG(buffer, options: options, watermark: watermark, acceptable: acceptable, deadline: deadline)
             }
             return try run(buffer, source: source, options: options, watermark: watermark, acceptable: acceptable, deadline: deadline)
         } catch {
@@ -55,16 +53,24 @@ public struct ImageProcessor: Sendable {
         }
     }
 
+    /// The source copied once into a buffer that every image decoded from it keeps alive; an SVG
+    /// source is rebuilt by SVGSanitizer first, and only that is ever given to libvips.
+    private static func loadable(_ source: [UInt8]) throws -> (buffer: SourceBuffer, isSVG: Bool) {
+        let buffer = SourceBuffer(copying: source)
+        guard SVGSanitizer.looksLikeSVG(buffer) else { return (buffer, false) }
+        return (SourceBuffer(copying: try SVGSanitizer.sanitize(buffer)), true)
+    }
+
     /// An SVG source, already sanitised: answered as SVG (when nothing asks to change its pixels),
     /// or rasterised by libvips and processed like any other source.
     private func processSVG(_ svg: SourceBuffer, options: ProcessingOptions, watermark: [UInt8]?, acceptable: Set<ImageFormat>,
                             deadline: Deadline?) throws -> ProcessedImage {
         let header = try VipsImage.load(svg, sanitizedSVG: true)
-        _ = try checkSource(header, options: options)
         let output = OutputFormat.choose(options: options, source: .svg, acceptable: acceptable, settings: settings)
         guard output.format == .svg || options.raw else {
             return try run(svg, header: header, source: Array(svg.bytes), options: options, watermark: watermark, acceptable: acceptable, deadline: deadline)
         }
+        _ = try checkSource(header, options: options)
         if !options.raw, let option = options.firstPixelOption {
             throw ServiceError(.badRequest, "an SVG answer is the sanitised source and cannot apply \(option): ask for a raster format (e.g. @png)")
         }
@@ -159,9 +165,8 @@ public struct ImageProcessor: Sendable {
 
     /// Reads the header only: what the source is, and the size `options` would give it.
     public func info(_ source: [UInt8], options: ProcessingOptions = ProcessingOptions()) throws -> ImageInfo {
-        let buffer = SourceBuffer(copying: source)
-        let svg = SVGSanitizer.looksLikeSVG(buffer) ? SourceBuffer(copying: try SVGSanitizer.sanitize(buffer)) : nil
-        let header = try VipsImage.load(svg ?? buffer, sanitizedSVG: svg != nil)
+        let (buffer, isSVG) = try Self.loadable(source)
+        let header = try VipsImage.load(buffer, sanitizedSVG: isSVG)
         let format = try checkSource(header, options: options)
         let pages = header.int("n-pages") ?? 1
         let height = pages > 1 ? header.int("page-height") ?? header.height : header.height
