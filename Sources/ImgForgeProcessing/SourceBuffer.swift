@@ -2,7 +2,7 @@
 /// `VipsImage` decoded from them, and every image made from those, holds this buffer, so the
 /// bytes live exactly as long as something may still read them.
 package final class SourceBuffer: @unchecked Sendable {
-    let bytes: UnsafeRawBufferPointer
+    package let bytes: UnsafeRawBufferPointer
 
     package init(copying source: [UInt8]) {
         let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, source.count), alignment: 16)

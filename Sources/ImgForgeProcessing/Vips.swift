@@ -11,16 +11,24 @@ public enum Vips {
         vips_cache_set_max(0)
         // Off until `setVectorised` says otherwise: see there.
         imgforge_vips_set_vector(0)
-        // ImageMagick, PDF and other loaders not meant for hostile input.
-        vips_block_untrusted_set(1)
-        // SVG is rasterised, but only ever from what SVGSanitizer rebuilt (VipsImage.load checks).
-        vips_operation_block_set("VipsForeignLoadSvg", 0)
+        // Every loader is blocked but those of the formats served: no other parser (ImageMagick,
+        // PDF, FITS, Matlab, the raw vips format, …) ever sees a source, whatever its bytes say.
+        // SVG is rasterised, but only from what SVGSanitizer rebuilt (ImageProcessor sees to that).
+        vips_operation_block_set("VipsForeignLoad", 1)
+        for loader in Self.servedLoaders { vips_operation_block_set(loader, 0) }
         // Requests already run in parallel, one per responder thread; libvips' own worker threads
         // per operation measured slightly slower under that load (doc/benchmarks.md).
         // libvips' VIPS_CONCURRENCY variable still overrides this.
         if getenv("VIPS_CONCURRENCY") == nil { vips_concurrency_set(1) }
         return true
     }()
+
+    /// The loader classes of jpeg, png, webp, gif, heif/avif, tiff and svg (each with its
+    /// buffer, file and source variants below it).
+    static let servedLoaders = [
+        "VipsForeignLoadJpeg", "VipsForeignLoadPng", "VipsForeignLoadWebp", "VipsForeignLoadNsgif",
+        "VipsForeignLoadHeif", "VipsForeignLoadTiff", "VipsForeignLoadSvg",
+    ]
 
     /// Initialises libvips; throws when the library cannot start.
     public static func start() throws {

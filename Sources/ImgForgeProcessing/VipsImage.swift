@@ -20,18 +20,32 @@ public final class VipsImage {
         g_object_unref(pointer)
     }
 
+    /// How a load will read pixels: `sequential` streams them top to bottom once (the least memory,
+    /// for pipelines that never look back); `random` decodes the whole image into memory at first
+    /// use (never into a temporary file: libvips' default for large images).
+    package enum Access {
+        case random, sequential
+
+        var option: String { self == .sequential ? "access=sequential" : "memory=true" }
+    }
+
     /// Decodes lazily: only the header is read until pixels are needed; the image keeps `buffer`.
-    /// SVG is loaded only when `sanitizedSVG` says the bytes are SVGSanitizer's output.
-    package static func load(_ buffer: SourceBuffer, options: String = "", sanitizedSVG: Bool = false) throws -> VipsImage {
+    /// The loader must be the one for `format`, which the caller learnt from the magic bytes
+    /// (`ImageFormat(magic:)`), so no other parser ever sees the bytes; SVG is loaded only when
+    /// `format` says the bytes are SVGSanitizer's output. `options` are loader options
+    /// (`shrink=2`, `page=1`).
+    package static func load(_ buffer: SourceBuffer, as format: ImageFormat, options: [String] = [],
+                             access: Access = .random) throws -> VipsImage {
         let bytes = buffer.bytes
         guard let loader = vips_foreign_find_load_buffer(bytes.baseAddress, bytes.count) else {
             Vips.clearError()
-            throw ServiceError(.unprocessable, "source is not a supported image (jpeg, png, webp, avif, gif, tiff or svg)")
+            throw ServiceError(.unprocessable, "cannot decode source image: not a valid \(format.rawValue)")
         }
-        guard sanitizedSVG || !String(cString: loader).lowercased().hasPrefix("svg") else {
-            throw ServiceError(.unprocessable, "source is not a supported image: SVG that does not start like SVG")
+        guard ImageFormat(loaderClass: String(cString: loader)) == format else {
+            throw ServiceError(.unprocessable, "cannot decode source image: it starts like \(format.rawValue) but is not one")
         }
-        guard let image = imgforge_vips_load_buffer_with(bytes.baseAddress, bytes.count, options) else {
+        let optionString = "[" + (options + [access.option]).joined(separator: ",") + "]"
+        guard let image = imgforge_vips_load_buffer_with(bytes.baseAddress, bytes.count, optionString) else {
             throw ServiceError(.unprocessable, "cannot decode source image: \(Vips.takeError())")
         }
         return VipsImage(image, source: buffer)

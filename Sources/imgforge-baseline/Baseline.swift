@@ -46,6 +46,15 @@ struct Baseline: ParsableCommand {
     @Option(help: "imgforge: the options part of a URL, e.g. rs:fit:300:0/q:80; @ext picks the format.")
     var options = "rs:fit:300:0/q:80"
 
+    @Option(help: "reference: how the source is read: sequential (streamed, as the service reads a plain resize) or random (decoded whole into memory).")
+    var access: Access = .sequential
+
+    enum Access: String, ExpressibleByArgument, CaseIterable {
+        case sequential, random
+
+        var vips: VipsImage.Access { self == .sequential ? .sequential : .random }
+    }
+
     @Flag(help: "Leave libvips' SIMD off (it is on only with one thread: liborc 0.4.33 races between threads).")
     var noSimd = false
 
@@ -87,7 +96,12 @@ struct Baseline: ParsableCommand {
         let elapsed = ContinuousClock.now - started
         let total = count.load(ordering: .relaxed)
         let rate = Double(total) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-        print("pipeline=\(pipeline.rawValue) threads=\(threads) simd=\(Vips.isVectorised ? "on" : "off") operations=\(total) per_second=\(String(format: "%.1f", rate))")
+        // The process's peak resident memory (VmHWM, in kB).
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let peak = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
+            .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") } ?? 0
+        print("pipeline=\(pipeline.rawValue) access=\(access.rawValue) threads=\(threads) simd=\(Vips.isVectorised ? "on" : "off") operations=\(total) "
+              + "per_second=\(String(format: "%.1f", rate)) peak_rss_mb=\(peak / 1024)")
     }
 
     /// One resize of `source`, returning the encoded bytes.
@@ -96,7 +110,8 @@ struct Baseline: ParsableCommand {
         case .reference:
             let format = ImageFormat(rawValue: format)!
             let suffix = Encoder.suffix(format, quality: quality, options: ProcessingOptions(), strip: true)
-            return { [width] in try ReferencePipeline.thumbnail(source, width: width, suffix: suffix) }
+            let access = access.vips
+            return { [width] in try ReferencePipeline.thumbnail(source, width: width, suffix: suffix, access: access) }
         case .imgforge:
             let processor = try ImageProcessor(settings: ProcessingSettings(oneOperationAtATime: threads == 1))
             let path = try ProcessingPath(path: "/unsafe/\(options)/plain/local:///source")

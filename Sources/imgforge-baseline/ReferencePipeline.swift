@@ -5,16 +5,17 @@ import ImgForgeProcessing
 /// JPEG at the largest of 1/8, 1/4, 1/2 that stays above the target (WebP at any scale), resize
 /// the rest of the way, encode.
 enum ReferencePipeline {
-    static func thumbnail(_ source: [UInt8], width: Int, suffix: String) throws -> [UInt8] {
+    static func thumbnail(_ source: [UInt8], width: Int, suffix: String, access: VipsImage.Access) throws -> [UInt8] {
         let bytes = SourceBuffer(copying: source)
-        let header = try VipsImage.load(bytes)
+        guard let format = ImageFormat(magic: bytes.bytes) else { throw ServiceError(.unprocessable, "not an image") }
+        let header = try VipsImage.load(bytes, as: format, access: access)
         let shrink = Double(header.width) / Double(width)
         var image = header
         if shrink >= 2 {
-            if let factor = [8, 4, 2].first(where: { Double($0) <= shrink }), header.string("vips-loader") == "jpegload_buffer" {
-                image = try VipsImage.load(bytes, options: "[shrink=\(factor)]")
-            } else if header.string("vips-loader") == "webpload_buffer" {
-                image = try VipsImage.load(bytes, options: "[scale=\(1 / shrink)]")
+            if let factor = [8, 4, 2].first(where: { Double($0) <= shrink }), format == .jpeg {
+                image = try VipsImage.load(bytes, as: format, options: ["shrink=\(factor)"], access: access)
+            } else if format == .webp {
+                image = try VipsImage.load(bytes, as: format, options: ["scale=\(1 / shrink)"], access: access)
             }
         }
         let scale = Double(width) / Double(image.width)

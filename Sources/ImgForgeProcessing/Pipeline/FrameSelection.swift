@@ -20,8 +20,8 @@ struct FrameSelection: Equatable {
     }
 
     /// libvips load options for these frames, empty for the first page alone.
-    var loadOptions: String {
-        first == 0 && count == 1 ? "" : "[page=\(first),n=\(count)]"
+    var loadOptions: [String] {
+        first == 0 && count == 1 ? [] : ["page=\(first)", "n=\(count)"]
     }
 }
 

@@ -41,11 +41,12 @@ public struct ImageProcessor: Sendable {
     public func process(_ source: [UInt8], options: ProcessingOptions, watermark: [UInt8]? = nil, acceptable: Set<ImageFormat> = [],
                         deadline: Deadline? = nil) throws -> ProcessedImage {
         do {
-            let (buffer, isSVG) = try Self.loadable(source)
-            if isSVG {
+            let (buffer, format) = try loadable(source)
+            if format == .svg {
                 return try processSVG(buffer, options: options, watermark: watermark, acceptable: acceptable, deadline: deadline)
             }
-            return try run(buffer, source: source, options: options, watermark: watermark, acceptable: acceptable, deadline: deadline)
+            return try run(buffer, format: format, source: source, options: options, watermark: watermark, acceptable: acceptable,
+                           deadline: deadline)
         } catch {
             // A libvips failure after the deadline is the kill it asked for.
             if let deadline, deadline.hasPassed { throw deadline.error }
@@ -53,24 +54,32 @@ public struct ImageProcessor: Sendable {
         }
     }
 
-    /// The source copied once into a buffer that every image decoded from it keeps alive; an SVG
-    /// source is rebuilt by SVGSanitizer first, and only that is ever given to libvips.
-    private static func loadable(_ source: [UInt8]) throws -> (buffer: SourceBuffer, isSVG: Bool) {
+    /// The source copied once into a buffer that every image decoded from it keeps alive, and its
+    /// format as its first bytes announce it, checked against the allowed types before any libvips
+    /// loader parses a byte. An SVG source is rebuilt by SVGSanitizer first, and only that is ever
+    /// given to libvips.
+    private func loadable(_ source: [UInt8]) throws -> (buffer: SourceBuffer, format: ImageFormat) {
         let buffer = SourceBuffer(copying: source)
-        guard SVGSanitizer.looksLikeSVG(buffer) else { return (buffer, false) }
-        return (SourceBuffer(copying: try SVGSanitizer.sanitize(buffer)), true)
+        let isSVG = SVGSanitizer.looksLikeSVG(buffer)
+        guard let format = isSVG ? .svg : ImageFormat(magic: buffer.bytes) else {
+            throw ServiceError(.unprocessable, "source is not a supported image (jpeg, png, webp, avif, gif, tiff or svg)")
+        }
+        if !settings.allowedMimeTypes.isEmpty && !settings.allowedMimeTypes.contains(format.mimeType) {
+            throw ServiceError(.unprocessable, "source type \(format.mimeType) is not allowed")
+        }
+        return isSVG ? (SourceBuffer(copying: try SVGSanitizer.sanitize(buffer)), .svg) : (buffer, format)
     }
 
     /// An SVG source, already sanitised: answered as SVG (when nothing asks to change its pixels),
     /// or rasterised by libvips and processed like any other source.
     private func processSVG(_ svg: SourceBuffer, options: ProcessingOptions, watermark: [UInt8]?, acceptable: Set<ImageFormat>,
                             deadline: Deadline?) throws -> ProcessedImage {
-        let header = try VipsImage.load(svg, sanitizedSVG: true)
+        let header = try VipsImage.load(svg, as: .svg)
         let output = OutputFormat.choose(options: options, source: .svg, acceptable: acceptable, settings: settings)
         guard output.format == .svg || options.raw else {
-            return try run(svg, header: header, source: Array(svg.bytes), options: options, watermark: watermark, acceptable: acceptable, deadline: deadline)
+            return try run(svg, format: .svg, header: header, source: Array(svg.bytes), options: options, watermark: watermark, acceptable: acceptable, deadline: deadline)
         }
-        _ = try checkSource(header, options: options)
+        try checkSource(header, options: options)
         if !options.raw, let option = options.firstPixelOption {
             throw ServiceError(.badRequest, "an SVG answer is the sanitised source and cannot apply \(option): ask for a raster format (e.g. @png)")
         }
@@ -78,11 +87,11 @@ public struct ImageProcessor: Sendable {
                               variesByAccept: output.negotiated, sourceWidth: header.width, sourceHeight: header.height)
     }
 
-    private func run(_ buffer: SourceBuffer, header loadedHeader: VipsImage? = nil, source: [UInt8], options: ProcessingOptions,
-                     watermark: [UInt8]?, acceptable: Set<ImageFormat>, deadline: Deadline?) throws -> ProcessedImage {
+    private func run(_ buffer: SourceBuffer, format: ImageFormat, header loadedHeader: VipsImage? = nil, source: [UInt8],
+                     options: ProcessingOptions, watermark: [UInt8]?, acceptable: Set<ImageFormat>, deadline: Deadline?) throws -> ProcessedImage {
         // Load the header and check the source against the limits: nothing is decoded yet.
-        let header = try loadedHeader ?? VipsImage.load(buffer)
-        let format = try checkSource(header, options: options)
+        let header = try loadedHeader ?? VipsImage.load(buffer, as: format)
+        try checkSource(header, options: options)
         let output = OutputFormat.choose(options: options, source: format, acceptable: acceptable, settings: settings)
         guard output.format != .svg else { throw ServiceError(.badRequest, "svg output needs an SVG source") }
         // skip_processing returns the source only when that is the format asked for.
@@ -93,14 +102,16 @@ public struct ImageProcessor: Sendable {
 
         // Plan from the frames to process.
         let frames = try FrameSelection(sourcePages: header.int("n-pages") ?? 1, format: format, options: options, output: output.format)
-        let loaded = frames.loadOptions.isEmpty ? header : try VipsImage.load(buffer, options: frames.loadOptions, sanitizedSVG: format == .svg)
+        let orientation = Orientation(exif: header.int("orientation") ?? 1, options: options)
+        let access = Self.access(options: options, orientation: orientation, frames: frames)
+        let loaded = frames.loadOptions.isEmpty && access == .random
+            ? header : try VipsImage.load(buffer, as: format, options: frames.loadOptions, access: access)
         let frameHeight = frames.count > 1 ? (loaded.int("page-height") ?? loaded.height / frames.count) : loaded.height
         let strip = frames.count > 1 ? loaded : nil
         let first = try strip.map { try $0.extractArea(left: 0, top: 0, width: $0.width, height: frameHeight) } ?? loaded
         let context = PipelineContext(
             frame: first, options: options, settings: settings, output: output, watermark: watermark,
-            source: buffer, sourceFormat: format,
-            orientation: Orientation(exif: header.int("orientation") ?? 1, options: options), frameCount: frames.count
+            source: buffer, sourceFormat: format, access: access, orientation: orientation, frameCount: frames.count
         )
         try context.checkResultSize()
 
@@ -165,9 +176,9 @@ public struct ImageProcessor: Sendable {
 
     /// Reads the header only: what the source is, and the size `options` would give it.
     public func info(_ source: [UInt8], options: ProcessingOptions = ProcessingOptions()) throws -> ImageInfo {
-        let (buffer, isSVG) = try Self.loadable(source)
-        let header = try VipsImage.load(buffer, sanitizedSVG: isSVG)
-        let format = try checkSource(header, options: options)
+        let (buffer, format) = try loadable(source)
+        let header = try VipsImage.load(buffer, as: format)
+        try checkSource(header, options: options)
         let pages = header.int("n-pages") ?? 1
         let height = pages > 1 ? header.int("page-height") ?? header.height : header.height
         let orientation = Orientation(exif: header.int("orientation") ?? 1, options: options)
@@ -181,14 +192,8 @@ public struct ImageProcessor: Sendable {
         )
     }
 
-    /// Type and resolution limits, from the header alone: nothing is decoded yet.
-    private func checkSource(_ header: VipsImage, options: ProcessingOptions) throws -> ImageFormat {
-        guard let loader = header.string("vips-loader"), let format = ImageFormat(loader: loader) else {
-            throw ServiceError(.unprocessable, "source is not a supported image (jpeg, png, webp, avif, gif, tiff or svg)")
-        }
-        if !settings.allowedMimeTypes.isEmpty && !settings.allowedMimeTypes.contains(format.mimeType) {
-            throw ServiceError(.unprocessable, "source type \(format.mimeType) is not allowed")
-        }
+    /// Frame and resolution limits, from the header alone: nothing is decoded yet.
+    private func checkSource(_ header: VipsImage, options: ProcessingOptions) throws {
         // Every frame counts, whatever the options select: disable_animation does not lift a limit.
         let frames = header.int("n-pages") ?? 1
         let frameLimit = options.maxAnimationFrames ?? settings.maxAnimationFrames
@@ -201,7 +206,6 @@ public struct ImageProcessor: Sendable {
             let size = "\(header.width)x\(header.height)" + (frames > 1 ? " × \(frames) frames" : "")
             throw ServiceError(.badRequest, "source resolution \(size) (\(Self.format(megapixels)) MP) is over the \(Self.format(limit)) MP limit")
         }
-        return format
     }
 
     private static func format(_ value: Double) -> String {

@@ -12,6 +12,8 @@ struct PipelineContext {
     /// The source's encoded bytes, for stages that decode again (shrink-on-load).
     let source: SourceBuffer
     let sourceFormat: ImageFormat
+    /// How the source is read: a reload (shrink on load) reads it the same way.
+    let access: VipsImage.Access
     /// The EXIF orientation and the requested turns and flips.
     let orientation: Orientation
     /// Frames (or pages) being processed: each runs the frame stages on its own.
@@ -28,7 +30,7 @@ struct PipelineContext {
     var stripOnSave = false
 
     init(frame: VipsImage, options: ProcessingOptions, settings: ProcessingSettings, output: OutputFormat, watermark: [UInt8]?,
-         source: SourceBuffer, sourceFormat: ImageFormat, orientation: Orientation, frameCount: Int) {
+         source: SourceBuffer, sourceFormat: ImageFormat, access: VipsImage.Access, orientation: Orientation, frameCount: Int) {
         image = frame
         self.options = options
         self.settings = settings
@@ -36,6 +38,7 @@ struct PipelineContext {
         self.watermark = watermark
         self.source = source
         self.sourceFormat = sourceFormat
+        self.access = access
         self.orientation = orientation
         self.frameCount = frameCount
         plan = GeometryPlan(source: orientation.displayed(Size(frame.width, frame.height)), options: options)

@@ -20,12 +20,12 @@ enum ShrinkOnLoadStage: PipelineStage {
         switch context.sourceFormat {
         case .jpeg:
             guard let factor = [8, 4, 2].first(where: { Double($0) <= shrink }) else { return }
-            loadOptions = "[shrink=\(factor)]"
+            loadOptions = "shrink=\(factor)"
         default:
-            loadOptions = "[scale=\(1 / shrink)]"
+            loadOptions = "scale=\(1 / shrink)"
         }
         let before = context.image.width
-        context.image = try VipsImage.load(context.source, options: loadOptions)
+        context.image = try VipsImage.load(context.source, as: context.sourceFormat, options: [loadOptions], access: context.access)
         context.shrinkOnLoad = Double(before) / Double(context.image.width)
     }
 }

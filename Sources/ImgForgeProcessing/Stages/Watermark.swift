@@ -45,7 +45,11 @@ enum WatermarkStage: PipelineStage {
     /// The watermark as 8-bit sRGB with alpha, decoded into memory.
     private static func decode(_ bytes: [UInt8]) throws -> VipsImage {
         do {
-            var mark = try VipsImage.load(SourceBuffer(copying: bytes))
+            let buffer = SourceBuffer(copying: bytes)
+            guard let format = ImageFormat(magic: buffer.bytes) else {
+                throw ServiceError(.unprocessable, "not a jpeg, png, webp, avif, gif or tiff image")
+            }
+            var mark = try VipsImage.load(buffer, as: format)
             if mark.interpretation != .srgb { mark = try mark.colourspace(.srgb) }
             if !mark.hasAlpha { mark = try mark.addAlpha() }
             if mark.bandFormat != .uchar { mark = try mark.cast(.uchar) }

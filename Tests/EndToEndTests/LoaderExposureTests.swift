@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+/// What libvips is allowed to parse (audit L6): only the served formats' loaders, only after the
+/// magic bytes say which one, and never spilling decoded pixels into a temporary file.
+/// TMPDIR points at a directory that does not exist, so a spill would fail the request.
+@Suite(.serviceStack(["TMPDIR": "{stack}/no-such-dir", "IMGFORGE_MAX_SRC_RESOLUTION": "40"]))
+struct LoaderExposureTests {
+    @Test(arguments: [
+        ("vips native", [0x08, 0xF2, 0xA6, 0xB6] + [UInt8](repeating: 0, count: 60)),
+        ("ppm", Array("P6\n2 2\n255\n".utf8) + [UInt8](repeating: 200, count: 12)),
+        ("radiance", Array("#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n\n-Y 2 +X 2\n".utf8) + [UInt8](repeating: 128, count: 16)),
+        ("fits", Array(("SIMPLE  =                    T" + String(repeating: " ", count: 50)).utf8)),
+        ("jpeg 2000", [0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A] + [UInt8](repeating: 0, count: 40)),
+        ("csv", Array("1,2,3\n4,5,6\n".utf8)),
+        ("big tiff", [0x49, 0x49, 0x2B, 0x00, 0x08, 0x00, 0x00, 0x00] + [UInt8](repeating: 0, count: 40)),
+    ] as [(String, [UInt8])])
+    func otherFormatsNeverReachALoader(name: String, bytes: [UInt8]) throws {
+        let stack = try currentStack()
+        let file = "other-\(name.replacingOccurrences(of: " ", with: "-")).img"
+        try stack.writeLocal(file, bytes)
+        let response = try stack.get("/unsafe/w:50/plain/local:///\(file)")
+        #expect(response.status == 422, "\(name): \(response.status) \(response.text)")
+        #expect(response.text.contains("not a supported image"), "\(name): \(response.text)")
+    }
+
+    @Test func bytesThatLieAboutTheirFormatAreRefused() throws {
+        let stack = try currentStack()
+        // A PNG signature in front of a JPEG: the PNG loader finds no PNG, and no other loader is asked.
+        let jpeg = try TestImage.quadrants(width: 64, height: 48, suffix: ".jpg")
+        try stack.writeLocal("lying.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + jpeg)
+        let response = try stack.get("/unsafe/w:50/plain/local:///lying.png")
+        #expect(response.status == 422, "\(response.status) \(response.text)")
+    }
+
+    /// 36 MP of 8-bit RGB decodes to 108 MB, over libvips' 100 MB threshold for decoding into a
+    /// temporary file: both the streamed path (a plain resize) and the whole-image one (a quarter
+    /// turn) decode in memory.
+    @Test(arguments: ["rs:fit:200:200", "rot:90/rs:fit:200:200", "t:10/w:200"])
+    func largeDecodesNeverSpillToATemporaryFile(options: String) throws {
+        let stack = try currentStack()
+        // One file per case: the cases run at once.
+        let name = "36mp-\(options.filter(\.isLetter)).png"
+        _ = try run("vips", ["black", stack.localRoot.appendingPathComponent(name).path, "6000", "6000", "--bands", "3"])
+        let response = try stack.get("/unsafe/\(options)/plain/local:///\(name)")
+        #expect(response.status == 200, "\(options): \(response.status) \(response.text) \(stack.imgforgeLog.suffix(600))")
+        #expect(try TestImage(decoding: response.body).width == 200, "\(options)")
+    }
+}
