@@ -8,9 +8,14 @@ extension DiskCache {
         public var keptBytes = 0
         /// Directories of earlier settings removed whole.
         public var staleSettings = 0
+        /// Temporary files that crashed writers left.
+        public var abandonedTemporaryFiles = 0
+        /// What each tier holds after the pass, in the order of `tiers`.
+        public var usage: [Written] = []
 
         public var description: String {
-            "kept \(kept) entries (\(keptBytes) bytes), removed \(removed), removed \(staleSettings) directories of earlier settings"
+            "kept \(kept) entries (\(keptBytes) bytes), removed \(removed), removed \(staleSettings) directories of earlier settings "
+                + "and \(abandonedTemporaryFiles) abandoned temporary files"
         }
     }
 
@@ -21,6 +26,7 @@ extension DiskCache {
         var report = PruneReport()
         for tier in tiers {
             report.staleSettings += removeStaleSettings(tier)
+            report.abandonedTemporaryFiles += Self.removeAbandonedTemporaryFiles(in: "\(tier.root)/tmp")
             // The fingerprint's directory itself: `current` links to it.
             var entries = Self.entries(in: "\(tier.root)/\(fingerprint)/")
             // Most recently used first: access time where the filesystem keeps it, else modification.
@@ -43,8 +49,21 @@ extension DiskCache {
             }
             report.kept += count
             report.keptBytes += bytes
+            report.usage.append(Written(entries: count, bytes: bytes))
         }
         return report
+    }
+
+    /// Whether some tier is over its capacity once `added` more was stored after the pass that
+    /// gave `report`: time to prune again without waiting for the next round.
+    public func isOverCapacity(after report: PruneReport, added: Written) -> Bool {
+        zip(tiers, report.usage).contains { tier, usage in
+            switch tier.capacity {
+            case nil: false
+            case .entries(let limit): usage.entries + added.entries > limit
+            case .bytes(let limit): usage.bytes + added.bytes > limit
+            }
+        }
     }
 
     /// How long a directory of other settings must have been left alone before it is removed:

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A directory cache that nginx serves from directly. imgforge writes; nginx reads.
 ///
@@ -15,14 +16,39 @@ public final class DiskCache: Sendable {
     public let fingerprint: String
     /// The file extensions an entry may have, in the order nginx tries them.
     public let extensions: [String]
+    /// Whether a disk tier's file is flushed to the device before it is renamed into place.
+    public let durable: Bool
+    private let writtenSoFar = Mutex(Written())
+
+    /// What this process has stored since it started, in each tier.
+    public struct Written: Sendable, Equatable {
+        public var entries = 0
+        public var bytes = 0
+
+        public init(entries: Int = 0, bytes: Int = 0) {
+            self.entries = entries
+            self.bytes = bytes
+        }
+    }
+
+    /// Readable by nginx's workers through the group (the group of the cache root, which a
+    /// set-group-ID root hands down); nothing for other users.
+    static let fileMode: mode_t = 0o640
+    static let directoryMode: mode_t = 0o750
+    /// How old a temporary file must be before it counts as abandoned: one in use lives at most
+    /// a request's timeout, and another host or container sharing the cache may own it.
+    static let temporaryGrace: TimeInterval = 3600
 
     /// `serving`: this process serves from the cache, so `current` is pointed at its fingerprint;
     /// without it (`imgforge cache prune`) nothing is created, moved or cleaned up.
-    public init(tiers: [CacheTier], fingerprint: String, extensions: [String], serving: Bool = true) throws {
+    /// `durable`: fsync each disk file before it is renamed into place, so that after a power cut
+    /// nginx never serves an empty or partial file under a complete name.
+    public init(tiers: [CacheTier], fingerprint: String, extensions: [String], serving: Bool = true, durable: Bool = true) throws {
         precondition(!tiers.isEmpty)
         self.tiers = tiers
         self.fingerprint = fingerprint
         self.extensions = extensions
+        self.durable = durable
         if serving {
             for tier in tiers { try Self.prepare(tier, fingerprint: fingerprint) }
         }
@@ -53,7 +79,7 @@ public final class DiskCache: Sendable {
     /// A lock that cannot be had at all (a full disk, say) is no lock: `body` runs anyway.
     public func withLock<T>(_ key: CacheKey, timeout: Double, _ body: () throws -> T) rethrows -> T {
         let directory = "\(tiers[0].root)/\(fingerprint)/\(key.directory)"
-        guard (try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)) != nil else { return try body() }
+        guard Self.makeDirectories(key.directory, in: "\(tiers[0].root)/\(fingerprint)") else { return try body() }
         let path = "\(directory)/\(key.baseName).lock"
         let deadline = Date().addingTimeInterval(timeout)
         var held: Int32 = -1
@@ -92,25 +118,46 @@ public final class DiskCache: Sendable {
         let relative = key.path(extension: ext)
         for tier in tiers {
             let directory = "\(tier.root)/\(fingerprint)/\(key.directory)"
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw CacheError("cannot create \(directory): \(error.localizedDescription)")
+            guard Self.makeDirectories(key.directory, in: "\(tier.root)/\(fingerprint)") else {
+                throw CacheError("cannot create \(directory): \(String(cString: strerror(errno)))")
             }
-            let temporary = "\(tier.root)/tmp/\(getpid())-\(UUID().uuidString)"
-            try Self.write(bytes, to: temporary)
+            let temporary = "\(tier.root)/tmp/\(Self.writerSpace)-\(getpid())-\(UUID().uuidString)"
+            // RAM holds nothing across a power cut: only the disk tier is flushed.
+            try Self.write(bytes, to: temporary, flush: durable && tier.kind == .disk)
             guard rename(temporary, "\(tier.root)/\(fingerprint)/\(relative)") == 0 else {
                 let reason = String(cString: strerror(errno))
                 unlink(temporary)
                 throw CacheError("cannot move a cache file into place: \(reason)")
             }
         }
+        writtenSoFar.withLock {
+            $0.entries += 1
+            $0.bytes += bytes.count
+        }
         return CacheFile(tier: tiers[0].kind, relativePath: relative)
     }
 
-    private static func write(_ bytes: [UInt8], to path: String) throws {
-        // Readable by nginx's workers; writable by imgforge only.
-        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o644)
+    /// What this process has stored since it started (each tier received all of it).
+    public var written: Written { writtenSoFar.withLock { $0 } }
+
+    /// A directory of the cache (its parent exists); true when it exists now.
+    private static func makeDirectory(_ path: String) -> Bool {
+        mkdir(path, directoryMode) == 0 || errno == EEXIST
+    }
+
+    /// `base` (made again if the janitor or an operator removed it) and `relative` below it.
+    private static func makeDirectories(_ relative: String, in base: String) -> Bool {
+        var path = base
+        guard makeDirectory(path) else { return false }
+        for component in relative.split(separator: "/") {
+            path += "/\(component)"
+            guard makeDirectory(path) else { return false }
+        }
+        return true
+    }
+
+    private static func write(_ bytes: [UInt8], to path: String, flush: Bool) throws {
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, fileMode)
         guard fd >= 0 else { throw CacheError("cannot create \(path): \(String(cString: strerror(errno)))") }
         var offset = 0
         let written: Bool = bytes.withUnsafeBytes { buffer in
@@ -122,8 +169,9 @@ public final class DiskCache: Sendable {
             }
             return true
         }
+        let flushed = !written || !flush || fsync(fd) == 0
         close(fd)
-        guard written else {
+        guard written, flushed else {
             unlink(path)
             throw CacheError("cannot write a cache file: \(String(cString: strerror(errno)))")
         }
@@ -134,10 +182,11 @@ public final class DiskCache: Sendable {
     private static func prepare(_ tier: CacheTier, fingerprint: String) throws {
         let manager = FileManager.default
         do {
-            try manager.createDirectory(atPath: tier.root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+            try manager.createDirectory(atPath: tier.root, withIntermediateDirectories: true, attributes: [.posixPermissions: Int(directoryMode)])
             try checkOwned(tier.root)
-            try manager.createDirectory(atPath: "\(tier.root)/\(fingerprint)", withIntermediateDirectories: true)
-            try manager.createDirectory(atPath: "\(tier.root)/tmp", withIntermediateDirectories: true)
+            for directory in ["\(tier.root)/\(fingerprint)", "\(tier.root)/tmp"] where !makeDirectory(directory) {
+                throw CacheError("cannot create \(directory): \(String(cString: strerror(errno)))")
+            }
             try checkOwned("\(tier.root)/tmp")
         } catch let error as CacheError {
             throw error
@@ -155,6 +204,42 @@ public final class DiskCache: Sendable {
         removeAbandonedTemporaryFiles(in: "\(tier.root)/tmp")
     }
 
+    /// Where this process's id means something: its host and pid namespace (a container has its
+    /// own), as a short tag that starts each temporary file's name, followed by the writer's pid.
+    static let writerSpace: String = {
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count - 1)
+        let namespace = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid")) ?? ""
+        // FNV-1a: a stable name, not a secret.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in Array(String(cString: host).utf8) + [0] + Array(namespace.utf8) {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }()
+
+    /// Temporary files a crashed writer left: at once when the writer was a process of this
+    /// host and namespace that no longer runs; otherwise (another host or container sharing the
+    /// cache may be writing it) only once older than `temporaryGrace`.
+    @discardableResult
+    static func removeAbandonedTemporaryFiles(in directory: String) -> Int {
+        let manager = FileManager.default
+        guard let names = try? manager.contentsOfDirectory(atPath: directory) else { return 0 }
+        let cutoff = Date().addingTimeInterval(-temporaryGrace).timeIntervalSince1970
+        var removed = 0
+        for name in names {
+            var info = stat()
+            let path = "\(directory)/\(name)"
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
+            let parts = name.split(separator: "-", maxSplits: 2)
+            let pid = parts.count == 3 && parts[0] == writerSpace ? pid_t(parts[1]) ?? 0 : 0
+            let deadHere = pid > 0 && pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH
+            guard deadHere || Double(info.st_mtim.tv_sec) < cutoff else { continue }
+            if unlink(path) == 0 { removed += 1 }
+        }
+        return removed
+    }
+
     /// The cache's own directories must be real directories of this user that nobody else can
     /// write: in a shared place such as /dev/shm, another user could otherwise have made them
     /// first and then swap what nginx serves, or point `tmp` at files to be deleted.
@@ -167,20 +252,6 @@ public final class DiskCache: Sendable {
         }
         guard info.st_mode & 0o022 == 0 else {
             throw CacheError("\(path) is writable by other users (mode \(String(info.st_mode & 0o777, radix: 8))): refused")
-        }
-    }
-
-    /// Temporary files of processes that no longer run (or older than an hour, for other hosts).
-    private static func removeAbandonedTemporaryFiles(in directory: String) {
-        let manager = FileManager.default
-        guard let names = try? manager.contentsOfDirectory(atPath: directory) else { return }
-        let hourAgo = Date().addingTimeInterval(-3600)
-        for name in names {
-            let path = "\(directory)/\(name)"
-            let pid = pid_t(name.prefix { $0 != "-" }) ?? 0
-            let alive = pid > 0 && pid != getpid() && (kill(pid, 0) == 0 || errno == EPERM)
-            let modified = (try? manager.attributesOfItem(atPath: path))?[.modificationDate] as? Date ?? .distantPast
-            if !alive || modified < hourAgo { unlink(path) }
         }
     }
 }

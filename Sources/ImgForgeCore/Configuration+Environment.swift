@@ -167,6 +167,7 @@ extension CacheSettings {
         memoryCapacity = try env.capacity("IMGFORGE_CACHE_MEMORY_CAPACITY", default: .bytes(512 << 20))
         diskPath = try env.absolutePath("IMGFORGE_CACHE_DISK_PATH")
         diskCapacity = try env.capacity("IMGFORGE_CACHE_DISK_CAPACITY", default: .bytes(10 << 30))
+        fsync = try env.bool("IMGFORGE_CACHE_FSYNC", default: true)
         if kind == .disk || kind == .hybrid, diskPath == nil {
             throw ConfigurationError(variable: "IMGFORGE_CACHE_DISK_PATH", value: "", expected: "a directory when IMGFORGE_CACHE_TYPE is \(kind!.rawValue)")
         }

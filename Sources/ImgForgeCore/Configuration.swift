@@ -130,6 +130,8 @@ public struct CacheSettings: Sendable {
     public var memoryCapacity: Capacity?
     public var diskPath: String?
     public var diskCapacity: Capacity?
+    /// Flush each disk entry to the device before renaming it into place.
+    public var fsync = true
 }
 
 /// A cache bound: a number of entries, or a size in bytes.

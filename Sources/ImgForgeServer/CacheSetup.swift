@@ -32,7 +32,7 @@ public enum CacheSetup {
         guard !tiers.isEmpty else { return nil }
         let watermark = configuration.sources.watermarkPath.flatMap { FileManager.default.contents(atPath: $0) }.map { [UInt8]($0) }
         return try DiskCache(tiers: tiers, fingerprint: configuration.outputFingerprint(version: version, watermark: watermark),
-                             extensions: extensions, serving: serving)
+                             extensions: extensions, serving: serving, durable: configuration.cache.fsync)
     }
 
     /// The key nginx computes too: the signature when it is long enough to be unique, else a digest.

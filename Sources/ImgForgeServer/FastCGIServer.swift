@@ -126,6 +126,7 @@ public final class FastCGIServer: Sendable {
                 connection.send(response, requestID: id, includeBody: request.method != "HEAD")
                 connection.finish()
                 scoreboard?.set(slot, nil)
+                if let cache = handler.cache { scoreboard?.setWritten(slot, cache.written) }
                 checkRetirement(served: served.add(1, ordering: .relaxed).newValue)
             }
         }

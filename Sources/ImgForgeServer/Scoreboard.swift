@@ -1,4 +1,5 @@
 import Foundation
+import ImgForgeCache
 import ImgForgeCore
 
 /// Shared memory in which every responder thread of every worker process writes the request
@@ -7,11 +8,13 @@ import ImgForgeCore
 /// handed to each worker on a fixed descriptor; it also names the supervisor, so a worker can
 /// tell that its supervisor is gone even when that happened before the worker looked.
 final class Scoreboard: @unchecked Sendable {
-    /// Bytes per responder thread: a length, the start time, then the request id and path.
+    /// Bytes per responder thread: a length, the start time, what its process has stored in the
+    /// cache (bytes, entries), then the request id and path.
     static let slotSize = 1024
     /// Bytes before the first slot: the supervisor's pid.
     private static let headerSize = 64
-    private static let textOffset = 16
+    private static let writtenOffset = 16
+    private static let textOffset = 32
     /// Where a worker process finds the scoreboard.
     static let workerDescriptor: Int32 = 3
 
@@ -79,4 +82,20 @@ final class Scoreboard: @unchecked Sendable {
 
     /// What `slot` is serving, if anything.
     func get(_ slot: Int) -> String? { entry(slot)?.text }
+
+    /// Records what the process owning `slot` has stored in the cache so far. Only that slot's
+    /// thread writes it: aligned 8-byte stores, which a reader never sees half done.
+    func setWritten(_ slot: Int, _ written: DiskCache.Written) {
+        guard slot >= 0, slot < slotCount else { return }
+        let base = memory + Self.headerSize + slot * Self.slotSize + Self.writtenOffset
+        base.storeBytes(of: UInt64(written.bytes), as: UInt64.self)
+        (base + 8).storeBytes(of: UInt64(written.entries), as: UInt64.self)
+    }
+
+    /// What the process owning `slot` had stored when that slot's thread last said.
+    func written(_ slot: Int) -> DiskCache.Written {
+        guard slot >= 0, slot < slotCount else { return DiskCache.Written() }
+        let base = memory + Self.headerSize + slot * Self.slotSize + Self.writtenOffset
+        return DiskCache.Written(entries: Int(clamping: (base + 8).load(as: UInt64.self)), bytes: Int(clamping: base.load(as: UInt64.self)))
+    }
 }

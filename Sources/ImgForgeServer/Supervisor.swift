@@ -54,8 +54,9 @@ public final class Supervisor {
             }
         }
         // The cache is prepared once, here; workers only use it, and one janitor serves the pool.
+        let tally = CacheWriteTally(scoreboard: scoreboard, workers: server.workerProcesses, threadsPerWorker: server.workerThreads)
         let janitor = try CacheSetup.make(configuration, version: version).map { cache in
-            CacheJanitor(cache: cache, interval: 60) { [logger] report in
+            CacheJanitor(cache: cache, interval: 60, written: tally.total) { [logger] report in
                 logger.info("cache pruned", metadata: ["report": "\(report)"])
             }
         }

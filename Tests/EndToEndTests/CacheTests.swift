@@ -230,7 +230,9 @@ struct CacheCoalescingTests {
 
 @Suite(.serviceStack(cached.merging(["IMGFORGE_CACHE_DISK_CAPACITY": "5"]) { _, new in new }))
 struct CachePruneTests {
-    @Test func pruningKeepsTheCacheWithinItsCapacity() throws {
+    /// The janitor's round is a minute; writes that put the cache over its capacity bring the
+    /// pass forward, to within a couple of seconds.
+    @Test func writesOverCapacityArePrunedWithinSeconds() throws {
         let stack = try currentStack()
         try stack.writeLocal("photo.jpg", try TestImage.quadrants(width: 200, height: 200, suffix: ".jpg"))
         var urls: [String] = []
@@ -241,15 +243,20 @@ struct CachePruneTests {
             usleep(20_000)
         }
         let root = stack.directory.path + "/cache/current"
-        #expect(cacheFiles(root).count == 8)
-        let output = try run(try ServiceStack.imgforgeBinary().path, ["cache", "prune"], environment: stack.environment)
-        #expect(output.contains("kept 5 entries") && output.contains("removed 3"), "\(output)")
-        let remaining = cacheFiles(root)
+        var remaining = cacheFiles(root)
+        let started = Date()
+        while remaining.count > 5 && Date().timeIntervalSince(started) < 10 {
+            usleep(100_000)
+            remaining = cacheFiles(root)
+        }
+        print("cache capacity | 8 entries written, capacity 5 | \(remaining.count) left after \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
         #expect(remaining.count == 5)
         // The oldest went first.
         for url in urls.prefix(3) {
             #expect(!remaining.contains { $0.contains(String(url.dropFirst().prefix(22))) })
         }
+        let output = try run(try ServiceStack.imgforgeBinary().path, ["cache", "prune"], environment: stack.environment)
+        #expect(output.contains("kept 5 entries") && output.contains("removed 0"), "\(output)")
     }
 }
 

@@ -35,7 +35,7 @@ struct DiskCacheTests {
         #expect(cache.lookup(key) == file)
         #expect(FileManager.default.contents(atPath: "\(root)/current/oK/\(signature).png") == Data([1, 2, 3]))
         let attributes = try FileManager.default.attributesOfItem(atPath: "\(root)/current/oK/\(signature).png")
-        #expect((attributes[.posixPermissions] as? Int) == 0o644, "readable by nginx, writable by imgforge only")
+        #expect((attributes[.posixPermissions] as? Int) == 0o640, "readable by nginx's group, writable by imgforge only")
         #expect(try FileManager.default.contentsOfDirectory(atPath: "\(root)/tmp").isEmpty)
     }
 
@@ -121,13 +121,31 @@ struct DiskCacheTests {
         let root = try scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         try FileManager.default.createDirectory(atPath: "\(root)/tmp", withIntermediateDirectories: true)
+        let here = DiskCache.writerSpace
         // A process id that does not exist stands for a crashed writer; pid 1 for a live one.
-        _ = FileManager.default.createFile(atPath: "\(root)/tmp/999999999-dead", contents: Data([0xFF, 0xD8]))
-        _ = FileManager.default.createFile(atPath: "\(root)/tmp/1-alive", contents: Data([0xFF]))
+        let names = ["\(here)-999999999-dead", "\(here)-1-alive", "0123abcd-999999999-elsewhere", "0123abcd-999999999-old"]
+        for name in names { _ = FileManager.default.createFile(atPath: "\(root)/tmp/\(name)", contents: Data([0xFF, 0xD8])) }
+        // A file of another host or container is left alone until it is older than the grace period.
+        let old = Date().addingTimeInterval(-DiskCache.temporaryGrace - 60)
+        try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: "\(root)/tmp/0123abcd-999999999-old")
         _ = try cache(root)
-        let left = try FileManager.default.contentsOfDirectory(atPath: "\(root)/tmp")
-        #expect(!left.contains("999999999-dead"))
-        #expect(left.contains("1-alive"), "a running process's file being written is left alone")
+        let left = Set(try FileManager.default.contentsOfDirectory(atPath: "\(root)/tmp"))
+        #expect(left == ["\(here)-1-alive", "0123abcd-999999999-elsewhere"], "\(left)")
+    }
+
+    @Test func entriesAreForNginxsGroupOnly() throws {
+        let root = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let previous = umask(0o002)
+        defer { umask(previous) }
+        let cache = try cache(root)
+        let key = try #require(CacheKey(signature: signature, variant: ""))
+        try cache.store([1, 2, 3], key: key, extension: "png")
+        func mode(_ path: String) throws -> Int? { try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int }
+        #expect(try mode("\(root)/current/oK/\(signature).png") == 0o640)
+        #expect(try mode("\(root)/current/oK") == 0o750)
+        #expect(try mode("\(root)/aaaaaaaaaaaa") == 0o750)
+        #expect(cache.written == DiskCache.Written(entries: 1, bytes: 3))
     }
 
     @Test func pruneByEntriesAndBytesKeepsTheMostRecent() throws {
