@@ -14,13 +14,6 @@ COPY Sources ./Sources
 COPY Tests ./Tests
 RUN swift build -c release --product imgforge --static-swift-stdlib \
  && install -m 0755 .build/release/imgforge /usr/local/bin/imgforge
-# nginx's side of the pair, rendered from the same settings the imgforge container runs with.
-# Render it again (and mount it over /etc/nginx/conf.d/imgforge.conf) when those change,
-# e.g. to add IMGFORGE_SECRET, which should not be baked into an image.
-RUN IMGFORGE_BIND=unix:/run/imgforge/imgforge.sock IMGFORGE_CACHE_TYPE=disk \
-    IMGFORGE_CACHE_DISK_PATH=/var/cache/imgforge \
-    imgforge nginx-config --listen 80 > /imgforge-nginx.conf
-
 # nginx from Debian's package, workers as www-data (gid 33).
 FROM debian:bookworm-slim AS nginx
 RUN apt-get update \
@@ -28,11 +21,13 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* /etc/nginx/sites-enabled/default \
  && useradd --system --uid 10001 --gid www-data --no-create-home imgforge \
  && install -d -o imgforge -g www-data -m 0750 /run/imgforge /var/cache/imgforge
-COPY --from=build /imgforge-nginx.conf /etc/nginx/conf.d/imgforge.conf
-RUN sed -i 's/^worker_processes.*/&\npcre_jit on;/' /etc/nginx/nginx.conf \
- && nginx -t
+# The configuration itself is rendered by the imgforge container at each start (see its
+# entrypoint) from the very environment imgforge runs with, and read from the shared volume.
+RUN echo 'include /run/imgforge/nginx.conf;' > /etc/nginx/conf.d/imgforge.conf \
+ && sed -i 's/^worker_processes.*/&\npcre_jit on;/' /etc/nginx/nginx.conf
+COPY deploy/container/nginx-start /usr/local/bin/nginx-start
 EXPOSE 80
-CMD ["nginx", "-g", "daemon off;"]
+CMD ["/usr/local/bin/nginx-start"]
 
 # imgforge runs as its own user in nginx's group, so the socket (mode 0660) is nginx's to use.
 FROM debian:bookworm-slim AS imgforge
@@ -43,10 +38,11 @@ RUN apt-get update \
  && useradd --system --uid 10001 --gid www-data --no-create-home imgforge \
  && install -d -o imgforge -g www-data -m 0750 /run/imgforge /var/cache/imgforge
 COPY --from=build /usr/local/bin/imgforge /usr/local/bin/imgforge
+COPY deploy/container/imgforge-entrypoint /usr/local/bin/imgforge-entrypoint
 USER imgforge:www-data
 ENV IMGFORGE_BIND=unix:/run/imgforge/imgforge.sock \
     IMGFORGE_CACHE_TYPE=disk \
     IMGFORGE_CACHE_DISK_PATH=/var/cache/imgforge
 VOLUME ["/run/imgforge", "/var/cache/imgforge"]
-ENTRYPOINT ["/usr/local/bin/imgforge"]
+ENTRYPOINT ["/usr/local/bin/imgforge-entrypoint"]
 CMD ["serve"]

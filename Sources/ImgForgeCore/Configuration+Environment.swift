@@ -61,6 +61,10 @@ extension SecuritySettings {
         signer = URLSigner(keyPairs: zip(keys, salts).map { URLSigner.KeyPair(key: $0, salt: $1) }, size: size)
         allowUnsigned = try env.bool("IMGFORGE_ALLOW_UNSIGNED", default: false)
         secret = env.string("IMGFORGE_SECRET")
+        // It travels in an HTTP header and in nginx's configuration: printable ASCII only.
+        if let secret, secret.isEmpty || !secret.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) {
+            throw ConfigurationError(variable: "IMGFORGE_SECRET", value: "(hidden)", expected: "printable ASCII without spaces")
+        }
         allowSecurityOptions = try env.bool("IMGFORGE_ALLOW_SECURITY_OPTIONS", default: false)
     }
 }

@@ -30,9 +30,16 @@ public enum CacheSetup {
     public static func make(_ configuration: Configuration, version: String, serving: Bool = true) throws -> DiskCache? {
         let tiers = tiers(configuration.cache)
         guard !tiers.isEmpty else { return nil }
-        let watermark = configuration.sources.watermarkPath.flatMap { FileManager.default.contents(atPath: $0) }.map { [UInt8]($0) }
-        return try DiskCache(tiers: tiers, fingerprint: configuration.outputFingerprint(version: version, watermark: watermark),
+        return try DiskCache(tiers: tiers, fingerprint: fingerprint(configuration, version: version),
                              extensions: extensions, serving: serving, durable: configuration.cache.fsync)
+    }
+
+    /// Names the cache directory of these settings; nginx's configuration passes it back with
+    /// every miss, so imgforge can tell a configuration rendered from other settings (one without
+    /// the bearer secret, say) and then never stores a file such an nginx would serve.
+    public static func fingerprint(_ configuration: Configuration, version: String) -> String {
+        let watermark = configuration.sources.watermarkPath.flatMap { FileManager.default.contents(atPath: $0) }.map { [UInt8]($0) }
+        return configuration.outputFingerprint(version: version, watermark: watermark)
     }
 
     /// The key nginx computes too: the signature when it is long enough to be unique, else a digest.

@@ -116,6 +116,7 @@ public final class FastCGIServer: Sendable {
                     authorization: connection.parameter("HTTP_AUTHORIZATION"),
                     accept: connection.parameter("HTTP_ACCEPT"),
                     variant: connection.parameter("IMGFORGE_VARIANT"),
+                    fingerprint: connection.parameter("IMGFORGE_FINGERPRINT"),
                     deadline: .after(seconds: configuration.server.timeout, from: arrived)
                 )
                 let id = request.id ?? RequestID.make()

@@ -76,6 +76,17 @@ public struct NginxConfig {
                 "limit_conn_zone $imgforge_pool zone=imgforge_pool:1m;",
             ]
         }
+        // The secret is compared as a literal string by a map: a `$` in it is not a variable there,
+        // as it would be in an `if`. The file holds the secret: install it readable by nginx only.
+        if let secret = configuration.security.secret {
+            lines += [
+                "",
+                "map $http_authorization $imgforge_authorized {",
+                "    default 0;",
+                "    \"Bearer \(Self.escape(secret))\" 1;",
+                "}",
+            ]
+        }
         if configuration.server.rateLimitPerMinute > 0 {
             lines += [
                 "",
@@ -107,14 +118,12 @@ public struct NginxConfig {
             "    }",
             "",
         ]
-        let secretCheck: [String] = configuration.security.secret.map { secret in
-            [
-                "        error_page 403 @imgforge_forbidden;",
-                "        if ($http_authorization != \"Bearer \(Self.escape(secret))\") {",
-                "            return 403;",
-                "        }",
-            ]
-        } ?? []
+        let secretCheck: [String] = configuration.security.secret == nil ? [] : [
+            "        error_page 403 @imgforge_forbidden;",
+            "        if ($imgforge_authorized = 0) {",
+            "            return 403;",
+            "        }",
+        ]
         // Only on successful answers: errors must not be cached for long.
         let imageHeaders = [
             "        add_header Cache-Control \"public, max-age=\(ttl)\";",
@@ -149,6 +158,7 @@ public struct NginxConfig {
                 "        include \(fastcgiParams);",
                 "        fastcgi_param REQUEST_ID \(Self.requestID);",
                 "        fastcgi_param IMGFORGE_VARIANT $imgforge_variant;",
+                "        fastcgi_param IMGFORGE_FINGERPRINT \(CacheSetup.fingerprint(configuration, version: version));",
             ] + rateLimit + [
                 "        fastcgi_pass imgforge;",
                 "    }",

@@ -16,10 +16,15 @@ public struct Request: Sendable {
     /// The format variant nginx negotiated from `Accept` ("", "a" or "w"); nil when not behind
     /// imgforge's own nginx configuration, in which case nothing is cached.
     public var variant: String?
+    /// The settings fingerprint nginx's configuration was rendered with (`IMGFORGE_FINGERPRINT`):
+    /// results are stored only when it is this process's own.
+    public var fingerprint: String?
     /// When the whole request must be answered by (`IMGFORGE_TIMEOUT` from its arrival).
     public var deadline: Deadline?
 
-    public init(method: String, uri: String, id: String? = nil, authorization: String? = nil, accept: String? = nil, variant: String? = nil, deadline: Deadline? = nil) {
+    public init(method: String, uri: String, id: String? = nil, authorization: String? = nil, accept: String? = nil, variant: String? = nil, fingerprint: String? = nil,
+                deadline: Deadline? = nil) {
+        self.fingerprint = fingerprint
         self.deadline = deadline
         self.accept = accept
         self.variant = variant

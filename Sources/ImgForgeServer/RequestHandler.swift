@@ -4,6 +4,7 @@ import ImgForgeCore
 import ImgForgeFetch
 import ImgForgeProcessing
 import Logging
+import Synchronization
 
 /// Routes one request and produces its response. Shared by all threads;
 /// the per-thread fetcher is handed in with each request.
@@ -15,6 +16,7 @@ public struct RequestHandler: Sendable {
     let cache: DiskCache?
     let watermarks: WatermarkSource
     let logger: Logger
+    private let staleNginxConfigWarning = Once()
 
     public init(configuration: Configuration, cache: DiskCache? = nil, logger: Logger) throws {
         self.configuration = configuration
@@ -63,6 +65,18 @@ public struct RequestHandler: Sendable {
     }
 
     /// The signature, then the options, then their expiry: the same for images and `/info`.
+    /// Whether nginx's configuration was rendered from this process's settings: one rendered from
+    /// others (without a bearer secret added since, say) would serve what is stored here to
+    /// clients these settings refuse, so nothing is stored until it is rendered again.
+    private func rendered(for cache: DiskCache, _ request: Request) -> Bool {
+        guard request.fingerprint != cache.fingerprint else { return true }
+        if staleNginxConfigWarning.isFirst() {
+            logger.error("nginx's configuration was rendered from other settings: answering uncached until `imgforge nginx-config` renders it again and nginx reloads",
+                         metadata: ["nginx_fingerprint": "\(request.fingerprint ?? "none")", "fingerprint": "\(cache.fingerprint)"])
+        }
+        return false
+    }
+
     private func authorizedOptions(_ path: ProcessingPath) throws -> ProcessingOptions {
         try authorizer.checkSignature(path)
         let options = try optionsParser.parse(path)
@@ -84,6 +98,7 @@ public struct RequestHandler: Sendable {
         let options = try authorizedOptions(path)
         // Only while nginx serves this process's settings can it find what this process stores.
         guard let cache, let variant = request.variant, Self.isCacheable(options), cache.isServed,
+              rendered(for: cache, request),
               let key = CacheSetup.key(for: path, variant: variant, signatureSize: configuration.security.signer.size)
         else {
             let acceptable = NegotiatedFormats.acceptable(variant: request.variant, accept: request.accept)
@@ -147,4 +162,11 @@ extension ProcessedImage {
         if variesByAccept { headers.append(("Vary", "Accept")) }
         return Response(status: 200, headers: headers, body: bytes)
     }
+}
+
+/// True the first time it is asked, false ever after: for warnings logged once per process.
+final class Once: Sendable {
+    private let done = Atomic<Bool>(false)
+
+    func isFirst() -> Bool { !done.exchange(true, ordering: .relaxed) }
 }

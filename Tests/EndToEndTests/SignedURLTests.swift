@@ -127,6 +127,45 @@ struct BearerSecretTests {
     }
 }
 
+/// The bearer secret on cached hits (audit M5): nginx compares it as a literal string, and an
+/// nginx configuration rendered without it never gets a file to serve.
+@Suite(.serialized)
+struct BearerSecretOnHitsTests {
+    private let cached = [
+        "IMGFORGE_CACHE_TYPE": "disk", "IMGFORGE_CACHE_DISK_PATH": "{stack}/cache",
+        "IMGFORGE_KEY": testKey, "IMGFORGE_SALT": testSalt, "IMGFORGE_ALLOW_UNSIGNED": "false",
+    ]
+
+    @Test func nginxMetacharactersInTheSecretAreLiteral() throws {
+        let secret = #"a$uri"b\c;{d}"#
+        let stack = try ServiceStack(environment: cached.merging(["IMGFORGE_SECRET": secret]) { _, new in new })
+        defer { stack.stop() }
+        try stack.writeLocal("a.png", try TestImage.quadrants(width: 40, height: 40, suffix: ".png"))
+        let url = try signed("/w:20/plain/local:///a.png")
+        #expect(try stack.get(url, headers: ["Authorization": "Bearer \(secret)"]).status == 200)
+        // Served from the cache now: still only with the exact secret.
+        #expect(try stack.get(url, headers: ["Authorization": "Bearer \(secret)"]).status == 200)
+        #expect(!cacheFiles(stack.directory.path + "/cache/current").isEmpty)
+        #expect(try stack.get(url).status == 403)
+        // What `$uri` would have expanded to, had nginx read the secret as a variable.
+        #expect(try stack.get(url, headers: ["Authorization": "Bearer a\(url)\"b\\c;{d}"]).status == 403)
+        #expect(try stack.get(url, headers: ["Authorization": "Bearer a"]).status == 403)
+    }
+
+    @Test func anNginxConfigurationWithoutTheSecretIsNeverGivenAFile() throws {
+        // The secret was added to imgforge's settings; nginx still runs what was rendered before.
+        let stack = try ServiceStack(environment: cached.merging(["IMGFORGE_SECRET": "s3cr3t"]) { _, new in new },
+                                     nginxEnvironment: ["IMGFORGE_SECRET": nil])
+        defer { stack.stop() }
+        try stack.writeLocal("a.png", try TestImage.quadrants(width: 40, height: 40, suffix: ".png"))
+        let url = try signed("/w:20/plain/local:///a.png")
+        #expect(try stack.get(url, headers: ["Authorization": "Bearer s3cr3t"]).status == 200)
+        #expect(cacheFiles(stack.directory.path + "/cache/current").isEmpty, "nothing stored for an nginx that would serve it to anyone")
+        #expect(try stack.get(url).status == 403, "the miss reaches imgforge, which asks for the secret")
+        #expect(stack.imgforgeLog.contains("rendered from other settings"))
+    }
+}
+
 /// `IMGFORGE_ONLY_PRESETS`: the first segment names presets, nothing else.
 @Suite(.serviceStack(["IMGFORGE_ONLY_PRESETS": "true", "IMGFORGE_PRESETS": "small=rs:fit:30:30,gray=f:png"]))
 struct OnlyPresetsTests {

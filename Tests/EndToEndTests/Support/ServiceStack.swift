@@ -32,8 +32,10 @@ final class ServiceStack: @unchecked Sendable {
     private let imgforgeEnvironment: [String: String]
     private let inheritedSocket: Bool
 
-    /// `nginxRewrite` may change the rendered nginx configuration (e.g. more upstream servers).
-    init(environment: [String: String] = [:], socketMode: SocketMode = .bind, nginxRewrite: ((String) -> String)? = nil) throws {
+    /// `nginxRewrite` may change the rendered nginx configuration (e.g. more upstream servers);
+    /// `nginxEnvironment` renders it from other settings than imgforge runs with (nil unsets).
+    init(environment: [String: String] = [:], socketMode: SocketMode = .bind, nginxEnvironment: [String: String?] = [:],
+         nginxRewrite: ((String) -> String)? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("imgforge-e2e-\(UUID().uuidString.prefix(8))")
         localRoot = directory.appendingPathComponent("images")
         try FileManager.default.createDirectory(at: localRoot, withIntermediateDirectories: true)
@@ -90,6 +92,7 @@ final class ServiceStack: @unchecked Sendable {
         // nginx is configured by `imgforge nginx-config` from imgforge's own environment.
         var renderEnvironment = imgforgeEnvironment
         renderEnvironment["IMGFORGE_BIND"] = upstream
+        for (name, value) in nginxEnvironment { renderEnvironment[name] = value }
         let render = try Self.launch(
             URL(fileURLWithPath: "/bin/sh"),
             [Self.repository.appendingPathComponent("scripts/render-nginx-conf").path, nginxPrefix, "127.0.0.1:\(port)", try Self.imgforgeBinary().path],
