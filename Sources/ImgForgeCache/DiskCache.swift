@@ -182,7 +182,10 @@ public final class DiskCache: Sendable {
     private static func prepare(_ tier: CacheTier, fingerprint: String) throws {
         let manager = FileManager.default
         do {
-            try manager.createDirectory(atPath: tier.root, withIntermediateDirectories: true, attributes: [.posixPermissions: Int(directoryMode)])
+            // mkdir, not a chmod afterwards: a set-group-ID bit inherited from the parent (which hands
+            // nginx's group down to every entry) stays.
+            try manager.createDirectory(atPath: (tier.root as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            guard makeDirectory(tier.root) else { throw CacheError("cannot create \(tier.root): \(String(cString: strerror(errno)))") }
             try checkOwned(tier.root)
             for directory in ["\(tier.root)/\(fingerprint)", "\(tier.root)/tmp"] where !makeDirectory(directory) {
                 throw CacheError("cannot create \(directory): \(String(cString: strerror(errno)))")
