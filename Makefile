@@ -2,8 +2,9 @@
 
 PORT ?= 8080
 HOST ?= 127.0.0.1
-# Debian packages the build, the demo and the tests need.
-PACKAGES := pkg-config libvips-dev libvips-tools libcurl4-openssl-dev libfcgi-dev nginx curl openssl python3 python3-venv
+# Debian packages the build, the demo and the tests need (systemd: systemd-analyze checks the units).
+PACKAGES := pkg-config libvips-dev libvips-tools libcurl4-openssl-dev libfcgi-dev nginx curl openssl python3 python3-venv \
+	systemd
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: run test deps build build-debug clean
