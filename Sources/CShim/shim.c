@@ -2,6 +2,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 int imgforge_vips_init(const char *argv0) {
     return VIPS_INIT(argv0);
@@ -206,4 +209,12 @@ curl_socket_t imgforge_curl_open_socket(const struct curl_sockaddr *address) {
 
 CURLcode imgforge_curl_getinfo_long(CURL *curl, CURLINFO info, long *value) {
     return curl_easy_getinfo(curl, info, value);
+}
+
+int imgforge_open_beneath(int dirfd, const char *path, int flags) {
+    struct open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = (unsigned long long)flags;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
 }

@@ -1,3 +1,4 @@
+import CShim
 import Foundation
 import ImgForgeCore
 
@@ -14,19 +15,21 @@ struct LocalFiles {
         guard !components.contains("..") else {
             throw ServiceError(.forbidden, "source not allowed: path leaves the local root")
         }
-        // Resolve symlinks on both sides so a link pointing out of the root is caught.
-        let rootURL = URL(fileURLWithPath: root).resolvingSymlinksInPath()
-        let fileURL = rootURL.appendingPathComponent(components.joined(separator: "/")).resolvingSymlinksInPath()
-        let rootPath = rootURL.path.hasSuffix("/") ? rootURL.path : rootURL.path + "/"
-        guard fileURL.path.hasPrefix(rootPath) else {
-            throw ServiceError(.forbidden, "source not allowed: path leaves the local root")
-        }
-        // Opened once, without following a last-component link and without blocking on a FIFO; every
-        // check below is made on what was opened, not on the name again.
-        let fd = open(fileURL.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        // Opened once, by the kernel, beneath the root: a `..` or a symbolic link that would leave it
+        // fails whatever it points at (so nothing outside is even probed), with no window between a
+        // check and the open; links that stay inside work. Never blocking on a FIFO; every check
+        // below is made on what was opened, not on the name again.
+        let rootFD = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard rootFD >= 0 else { throw ServiceError(.forbidden, "source not readable: the local root cannot be opened") }
+        defer { close(rootFD) }
+        let relative = components.isEmpty ? "." : components.joined(separator: "/")
+        let fd = imgforge_open_beneath(rootFD, relative, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
-            if errno == ENOENT || errno == ENOTDIR { throw ServiceError(.notFound, "source not found: local://\(path)") }
-            throw ServiceError(.forbidden, "source not readable: local://\(path)")
+            switch errno {
+            case ENOENT, ENOTDIR: throw ServiceError(.notFound, "source not found: local://\(path)")
+            case EXDEV, ELOOP: throw ServiceError(.forbidden, "source not allowed: path leaves the local root")
+            default: throw ServiceError(.forbidden, "source not readable: local://\(path)")
+            }
         }
         defer { close(fd) }
         var info = stat()

@@ -181,6 +181,54 @@ struct HardeningTests {
         #expect(!probe.requests.contains("/secret.jpg"), "nothing outside the list was fetched: \(probe.requests)")
     }
 
+    /// L2: a link swapped between the check and the open used to let a request read outside the
+    /// root, and answers told which files outside it exist. The kernel now resolves the path
+    /// beneath the root in the open itself.
+    @Test func aLinkSwappedDuringTheOpenNeverLeavesTheRoot() throws {
+        let stack = try ServiceStack(environment: ["IMGFORGE_WORKERS": "2"])
+        defer { stack.stop() }
+        let outside = stack.directory.appendingPathComponent("outside")
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        try Data(try TestImage.encode(width: 16, height: 16, suffix: ".png") { _, _ in (255, 0, 0) }).write(to: outside.appendingPathComponent("x.png"))
+        try stack.writeLocal("x.png", try TestImage.encode(width: 16, height: 16, suffix: ".png") { _, _ in (0, 0, 255) })
+        // A link that stays inside the root is followed.
+        try FileManager.default.createSymbolicLink(atPath: stack.localRoot.appendingPathComponent("inside").path, withDestinationPath: ".")
+        #expect(try stack.get("/unsafe/w:8/plain/local:///inside/x.png").status == 200)
+        // One that leaves is refused the same way whether its target exists or not.
+        try FileManager.default.createSymbolicLink(atPath: stack.localRoot.appendingPathComponent("out").path, withDestinationPath: outside.path)
+        let existing = try stack.get("/unsafe/w:8/plain/local:///out/x.png")
+        let missing = try stack.get("/unsafe/w:8/plain/local:///out/nothing.png")
+        #expect(existing.status == 403 && missing.status == 403 && existing.text == missing.text, "\(existing.text) / \(missing.text)")
+
+        let link = stack.localRoot.appendingPathComponent("d").path
+        let stop = Atomic<Bool>(false)
+        let swapper = Background {
+            var flips = 0
+            while !stop.load(ordering: .relaxed) {
+                for target in [".", outside.path] {
+                    let temporary = link + ".new"
+                    unlink(temporary)
+                    symlink(target, temporary)
+                    rename(temporary, link)
+                    flips += 1
+                }
+            }
+            return flips
+        }
+        var statuses: [Int: Int] = [:]
+        var red = 0
+        for _ in 0..<300 {
+            let response = try stack.get("/unsafe/w:8/plain/local:///d/x.png")
+            statuses[response.status, default: 0] += 1
+            if response.status == 200, let image = try? TestImage(decoding: response.body), image.colourName(4, 4) == "red" { red += 1 }
+        }
+        stop.store(true, ordering: .relaxed)
+        let flips = swapper.wait(timeout: 10) ?? 0
+        print("local root race | 300 requests while the link flipped \(flips) times | \(statuses) | read outside the root: \(red)")
+        #expect(red == 0)
+        #expect(statuses[200, default: 0] > 0 && statuses[403, default: 0] > 0, "both sides of the race were seen: \(statuses)")
+    }
+
     /// L2 (part): a FIFO in the local root used to hold each worker that opened it, for good.
     @Test func onlyRegularFilesAreReadFromTheLocalRoot() throws {
         let stack = try ServiceStack(environment: ["IMGFORGE_WORKERS": "2"])

@@ -64,4 +64,9 @@ int imgforge_curl_sockaddr_bytes(const struct curl_sockaddr *address, unsigned c
 curl_socket_t imgforge_curl_open_socket(const struct curl_sockaddr *address);
 CURLcode imgforge_curl_getinfo_long(CURL *curl, CURLINFO info, long *value);
 
+// Linux: opens `path` below the directory `dirfd` with resolution confined beneath it
+// (openat2 with RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS: a `..` or a symbolic link that would
+// leave it fails with EXDEV). glibc 2.36 has no wrapper for the system call. -1 and errno on failure.
+int imgforge_open_beneath(int dirfd, const char *path, int flags);
+
 #endif
