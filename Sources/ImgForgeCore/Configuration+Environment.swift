@@ -108,6 +108,10 @@ extension SourceSettings {
             accessKeyID: env.string("AWS_ACCESS_KEY_ID"), secretAccessKey: env.string("AWS_SECRET_ACCESS_KEY")
         )
         watermarkPath = try env.file("IMGFORGE_WATERMARK_PATH")
+        proxy = env.string("IMGFORGE_PROXY")
+        if let proxy, !["http://", "https://", "socks5://", "socks5h://"].contains(where: { proxy.lowercased().hasPrefix($0) }) {
+            throw ConfigurationError(variable: "IMGFORGE_PROXY", value: proxy, expected: "an http://, https://, socks5:// or socks5h:// URL")
+        }
     }
 }
 

@@ -82,6 +82,9 @@ public struct SourceSettings: Sendable {
     public var s3: S3Settings?
     /// The default watermark image.
     public var watermarkPath: String?
+    /// The HTTP(S) or SOCKS proxy client sources are fetched through (`IMGFORGE_PROXY`); nil
+    /// fetches directly, whatever proxy variables the environment holds.
+    public var proxy: String?
 }
 
 public struct S3Settings: Sendable {

@@ -13,11 +13,15 @@ public struct FetchSettings: Sendable {
     public var addressPolicy: AddressPolicy
     public var allowedSources: SourceAllowList
     public var s3: S3Settings?
+    /// What client sources are fetched through; nil: directly.
+    public var proxy: String?
 
     public init(
         maxBytes: Int, timeout: Double, maxRedirects: Int, localRoot: String?, userAgent: String,
-        addressPolicy: AddressPolicy = AddressPolicy(), allowedSources: SourceAllowList = SourceAllowList([]), s3: S3Settings? = nil
+        addressPolicy: AddressPolicy = AddressPolicy(), allowedSources: SourceAllowList = SourceAllowList([]), s3: S3Settings? = nil,
+        proxy: String? = nil
     ) {
+        self.proxy = proxy
         self.maxBytes = maxBytes
         self.timeout = timeout
         self.maxRedirects = maxRedirects
@@ -41,7 +45,8 @@ public struct FetchSettings: Sendable {
                 allowLinkLocal: configuration.sources.allowLinkLocal
             ),
             allowedSources: SourceAllowList(configuration.sources.allowedSources),
-            s3: configuration.sources.s3
+            s3: configuration.sources.s3,
+            proxy: configuration.sources.proxy
         )
     }
 }

@@ -46,9 +46,14 @@ final class HTTPClient {
         var hops = 0
         while true {
             if !trusted { try checkAllowed(current) }
-            let transfer = Transfer(limit: maxBytes, policy: trusted ? nil : settings.addressPolicy)
+            // Through a proxy the only connection is to the proxy, which the operator chose: the
+            // destination's addresses are checked here instead, before the proxy is asked.
+            let proxy = trusted ? nil : settings.proxy
+            if proxy != nil { try checkDestination(current) }
+            let transfer = Transfer(limit: maxBytes, policy: trusted || proxy != nil ? nil : settings.addressPolicy)
             let milliseconds = max(1, Int((deadline - ContinuousClock.now) / .milliseconds(1)))
-            let (code, status, location) = perform(current, transfer: transfer, timeoutMilliseconds: milliseconds, headers: headers, awsSigV4: awsSigV4)
+            let (code, status, location) = perform(current, transfer: transfer, proxy: proxy, timeoutMilliseconds: milliseconds,
+                                                   headers: headers, awsSigV4: awsSigV4)
             try Self.check(code, transfer: transfer, url: current)
             if (300..<400).contains(status), let location {
                 hops += 1
@@ -79,7 +84,23 @@ final class HTTPClient {
         }
     }
 
-    private func perform(_ url: String, transfer: Transfer, timeoutMilliseconds: Int, headers: [String],
+    /// Every address the URL's host resolves to must pass the address guard.
+    private func checkDestination(_ url: String) throws {
+        guard let host = URLComponents(string: url)?.host, !host.isEmpty else {
+            throw ServiceError(.badRequest, "invalid source URL: no host")
+        }
+        let addresses = HostResolver.addresses(of: host)
+        guard !addresses.isEmpty else {
+            throw ServiceError(.badGateway, "origin error: the source could not be fetched", detail: "\(host) does not resolve")
+        }
+        for address in addresses {
+            if let kind = settings.addressPolicy.refusal(address) {
+                throw ServiceError(.forbidden, "source not allowed: \(kind.rawValue) address \(address)")
+            }
+        }
+    }
+
+    private func perform(_ url: String, transfer: Transfer, proxy: String?, timeoutMilliseconds: Int, headers: [String],
                          awsSigV4: (provider: String, credentials: String)?) -> (CURLcode, Int, String?) {
         let context = Unmanaged.passRetained(transfer)
         defer { context.release() }
@@ -91,9 +112,9 @@ final class HTTPClient {
         imgforge_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         imgforge_curl_setopt_str(handle, CURLOPT_USERAGENT, settings.userAgent)
         // http_proxy, HTTPS_PROXY, ALL_PROXY and NO_PROXY from the environment would route around the
-        // address guard (it would only see the proxy's address): no proxy, whatever the environment says.
-        imgforge_curl_setopt_str(handle, CURLOPT_PROXY, "")
-        imgforge_curl_setopt_str(handle, CURLOPT_NOPROXY, "*")
+        // address guard (it would only see the proxy's address): only IMGFORGE_PROXY is used.
+        imgforge_curl_setopt_str(handle, CURLOPT_PROXY, proxy ?? "")
+        imgforge_curl_setopt_str(handle, CURLOPT_NOPROXY, proxy == nil ? "*" : "")
         if transfer.limit > 0 {
             // Refuses at once when the origin declares a larger body.
             imgforge_curl_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(transfer.limit))

@@ -181,6 +181,32 @@ struct HardeningTests {
         #expect(!probe.requests.contains("/secret.jpg"), "nothing outside the list was fetched: \(probe.requests)")
     }
 
+    /// M2: IMGFORGE_PROXY is the only proxy used, and the address guard still judges the
+    /// destination: the proxy (the test origin, which answers absolute-form requests) is reached,
+    /// a loopback or metadata destination is refused before it is asked.
+    @Test func anExplicitProxyKeepsTheAddressGuard() throws {
+        for allowLoopback in [true, false] {
+            let stack = try ServiceStack(environment: [
+                "IMGFORGE_PROXY": "http://{origin}", "IMGFORGE_ALLOW_LOOPBACK_SOURCES": "\(allowLoopback)",
+                "IMGFORGE_ALLOW_LINK_LOCAL_SOURCES": "true",
+            ])
+            defer { stack.stop() }
+            let png = try TestImage.quadrants(width: 20, height: 20, suffix: ".png")
+            // Nothing listens on port 9: only the proxy can answer for it.
+            stack.origin.serve("http://127.0.0.1:9/a.png", .respond(status: 200, contentType: "image/png", body: png))
+            let response = try stack.get("/unsafe/w:10/plain/http://127.0.0.1:9/a.png")
+            if allowLoopback {
+                #expect(response.status == 200, "\(response.text)")
+                #expect(stack.origin.requests.contains("http://127.0.0.1:9/a.png"), "fetched through the proxy: \(stack.origin.requests)")
+            } else {
+                #expect(response.status == 403 && response.text.contains("loopback"), "\(response.status) \(response.text)")
+                #expect(!stack.origin.requests.contains("http://127.0.0.1:9/a.png"), "the proxy was never asked")
+            }
+            let metadata = try stack.get("/unsafe/w:10/plain/http://169.254.169.254/latest/meta-data/")
+            #expect(metadata.status == 403, "\(metadata.status) \(metadata.text)")
+        }
+    }
+
     /// L2: a link swapped between the check and the open used to let a request read outside the
     /// root, and answers told which files outside it exist. The kernel now resolves the path
     /// beneath the root in the open itself.

@@ -50,9 +50,12 @@ final class ServiceStack: @unchecked Sendable {
         imgforgeEnvironment["IMGFORGE_LOG_LEVEL"] = "debug"
         // The test origin lives on 127.0.0.1, which the address guard refuses by default.
         imgforgeEnvironment["IMGFORGE_ALLOW_LOOPBACK_SOURCES"] = "true"
-        // "{stack}" in a value stands for this stack's directory.
+        // "{stack}" in a value stands for this stack's directory, "{origin}" for its test origin's host:port.
         let stackPath = directory.path
-        imgforgeEnvironment.merge(environment.mapValues { $0.replacingOccurrences(of: "{stack}", with: stackPath) }) { _, new in new }
+        let originAddress = "127.0.0.1:\(origin.port)"
+        imgforgeEnvironment.merge(environment.mapValues {
+            $0.replacingOccurrences(of: "{stack}", with: stackPath).replacingOccurrences(of: "{origin}", with: originAddress)
+        }) { _, new in new }
         var upstream = "unix:\(socketPath)"
         var inheritedSocket: Int32?
         switch socketMode {
