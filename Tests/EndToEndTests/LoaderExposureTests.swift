@@ -46,4 +46,26 @@ struct LoaderExposureTests {
         #expect(response.status == 200, "\(options): \(response.status) \(response.text) \(stack.imgforgeLog.suffix(600))")
         #expect(try TestImage(decoding: response.body).width == 200, "\(options)")
     }
+
+    /// Few-KB files that declare gigapixels, thousands of frames or thousands of JPEG scans (made
+    /// by the stress kit's generator): refused from their headers or bytes, quickly, while the
+    /// service keeps answering. Text and profile chunks that inflate to hundreds of MB do not
+    /// stop a 16×16 image from being served.
+    @Test func decompressionBombsAreRefusedQuickly() throws {
+        let stack = try currentStack()
+        let directory = stack.localRoot.appendingPathComponent("bombs")
+        _ = try run("python3", [ServiceStack.repository.appendingPathComponent("stress/hostile_images.py").path, directory.path, "--only", "bombs"])
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        #expect(names.count >= 10)
+        for name in names {
+            let started = Date()
+            let response = try stack.get("/unsafe/w:100/plain/local:///bombs/\(name)")
+            let seconds = Date().timeIntervalSince(started)
+            print("bomb | \(name) | \(response.status) | \(String(format: "%.2f", seconds)) s | \(response.status == 200 ? "served" : response.text.prefix(90))")
+            let harmlessChunks = name.contains("ztxt") || name.contains("itxt") || name.contains("iccp")
+            #expect(harmlessChunks ? response.status < 500 : (400..<500).contains(response.status), "\(name): \(response.status) \(response.text)")
+            #expect(seconds < 5, "\(name) took \(seconds) s")
+        }
+        #expect(try stack.get("/status").status == 200)
+    }
 }

@@ -67,6 +67,7 @@ public struct ImageProcessor: Sendable {
         if !settings.allowedMimeTypes.isEmpty && !settings.allowedMimeTypes.contains(format.mimeType) {
             throw ServiceError(.unprocessable, "source type \(format.mimeType) is not allowed")
         }
+        if format == .jpeg { try JPEGScans.check(buffer.bytes) }
         return isSVG ? (SourceBuffer(copying: try SVGSanitizer.sanitize(buffer)), .svg) : (buffer, format)
     }
 
