@@ -165,7 +165,9 @@ final class HTTPClient {
         case CURLE_OPERATION_TIMEDOUT:
             throw ServiceError(.gatewayTimeout, "source download timed out")
         case CURLE_UNSUPPORTED_PROTOCOL:
-            throw ServiceError(.forbidden, "source not allowed: unsupported protocol")
+            // Schemes are checked before libcurl runs: what it calls an unsupported protocol is an
+            // answer that is not HTTP (an HTTP/0.9 reply or garbage).
+            throw ServiceError(.badGateway, "origin error: the origin's answer is not HTTP", detail: String(cString: curl_easy_strerror(code)))
         default:
             // One text for every way of not reaching an origin: which hosts and ports answer is not the
             // client's to learn (the log has libcurl's reason).

@@ -44,7 +44,8 @@ public final class VipsImage {
         guard ImageFormat(loaderClass: String(cString: loader)) == format else {
             throw ServiceError(.unprocessable, "cannot decode source image: it starts like \(format.rawValue) but is not one")
         }
-        let optionString = "[" + (options + [access.option]).joined(separator: ",") + "]"
+        // A truncated source is an error, not an image with a grey bottom.
+        let optionString = "[" + (options + [access.option, "fail_on=truncated"]).joined(separator: ",") + "]"
         guard let image = imgforge_vips_load_buffer_with(bytes.baseAddress, bytes.count, optionString) else {
             throw ServiceError(.unprocessable, "cannot decode source image: \(Vips.takeError())")
         }
@@ -312,7 +313,8 @@ public final class VipsImage {
         var buffer: UnsafeMutableRawPointer?
         var length = 0
         guard imgforge_vips_write_buffer(pointer, suffix, &buffer, &length) == 0, let buffer else {
-            throw ServiceError(.unprocessable, "encoding failed: \(Vips.takeError())")
+            // Pixels are decoded here, lazily: a source that fails to decode fails here too.
+            throw ServiceError(.unprocessable, "cannot process source image: \(Vips.takeError())")
         }
         defer { g_free(buffer) }
         return [UInt8](UnsafeRawBufferPointer(start: buffer, count: length))

@@ -1,4 +1,5 @@
 @testable import ImgForgeProcessing
+import ImgForgeCore
 import Testing
 
 struct SVGSanitizerTests {
@@ -17,5 +18,12 @@ struct SVGSanitizerTests {
         for (text, svg) in [("<svg/>", true), ("\u{FEFF} \n<?xml version=\"1.0\"?><svg>", true), ("<html><body/>", false), ("GIF89a<svg>", false)] {
             #expect(SVGSanitizer.looksLikeSVG(SourceBuffer(copying: Array(text.utf8))) == svg, "\(text)")
         }
+    }
+
+    /// A stress-run find: three flipped bits made an attribute name invalid UTF-8, on which the XML
+    /// parser trapped and took its worker down.
+    @Test func invalidUTF8IsRefusedBeforeTheParser() {
+        let text = Array(#"<svg xmlns="http://www.w3.org/2000/svg" wi"#.utf8) + [0xE4] + Array(#"th="64" height="48"><rect/></svg>"#.utf8)
+        #expect(throws: ServiceError.self) { try SVGSanitizer.sanitize(SourceBuffer(copying: text)) }
     }
 }

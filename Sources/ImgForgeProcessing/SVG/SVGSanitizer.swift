@@ -33,6 +33,11 @@ enum SVGSanitizer {
         guard bytes.count <= maxBytes else {
             throw ServiceError(.badRequest, "SVG source is \(bytes.count) bytes, over the \(maxBytes) byte limit for SVG")
         }
+        // The XML parser traps (taking the worker down) on names that are not UTF-8: check first.
+        // An SVG in another encoding is refused with them.
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            throw ServiceError(.unprocessable, "SVG source is not valid UTF-8")
+        }
         let data = Data(bytes)
         // Entity declarations are how XML bombs and external entities work: refuse them outright.
         if data.range(of: Data("<!ENTITY".utf8)) != nil || data.range(of: Data("<!entity".utf8)) != nil {
