@@ -260,6 +260,34 @@ struct CachePruneTests {
     }
 }
 
+/// Audit L3: a cache that runs out of inodes or space made every miss whose key directory was new
+/// a 500. Every cache error is soft now: the answer is served uncached.
+@Suite(.serialized, .enabled(if: geteuid() == 0, "mounts a small tmpfs"))
+struct FullCacheTests {
+    @Test func aFullCacheAnswersUncached() throws {
+        let mount = FileManager.default.temporaryDirectory.appendingPathComponent("imgforge-full-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
+        _ = try run("mount", ["-t", "tmpfs", "-o", "nr_inodes=48,size=256k,mode=0750", "tmpfs", mount])
+        defer {
+            _ = try? run("umount", [mount])
+            try? FileManager.default.removeItem(atPath: mount)
+        }
+        let stack = try ServiceStack(environment: cached.merging(["IMGFORGE_CACHE_DISK_PATH": mount, "IMGFORGE_CACHE_DISK_CAPACITY": "0"]) { _, new in new })
+        defer { stack.stop() }
+        try stack.writeLocal("photo.jpg", try TestImage.quadrants(width: 400, height: 300, suffix: ".jpg[Q=95]"))
+        var statuses: [Int: Int] = [:]
+        for width in 40..<120 {
+            let response = try stack.get(try signed("/rs:fit:\(width):\(width)/q:95/plain/local:///photo.jpg"))
+            statuses[response.status, default: 0] += 1
+            if response.status == 200 { #expect(try TestImage(decoding: response.body).width == width) }
+        }
+        let stored = cacheFiles(mount + "/current").count
+        print("full cache | 80 misses into a tmpfs of 48 inodes and 256 KiB | \(statuses) | \(stored) stored, the rest answered uncached")
+        #expect(statuses == [200: 80])
+        #expect(stored > 0 && stored < 80, "the cache filled up: \(stored)")
+    }
+}
+
 /// kill -9 during writes under load, round after round: no file in the cache fails to decode,
 /// nothing partial is served, and what a crash leaves in tmp/ is removed at the next start.
 @Suite(.serviceStack(cached.merging(["IMGFORGE_WORKERS": "4"]) { _, new in new }))
