@@ -7,7 +7,7 @@ PACKAGES := pkg-config libvips-dev libvips-tools libcurl4-openssl-dev libfcgi-de
 	systemd
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test deps build build-debug clean
+.PHONY: run test stress sanitize deps build build-debug clean
 
 ## Install what is missing, build, start nginx + imgforge on $(HOST):$(PORT) with demo images.
 run: deps build
@@ -19,6 +19,18 @@ VENV := .build-venv
 ## Install what is missing, build, run every test.
 test: deps $(VENV)/bin/moto_server build-debug
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" swift test --skip-build --disable-xctest
+
+## Hostile inputs, lying origins and crashes against a release build, with a 20-minute soak
+## (under 30 minutes on 2 cores, loopback only); writes doc/reliability.md. Not part of `make test`.
+stress: deps build
+	cd fuzz && swift build -c release --sanitize=fuzzer
+	python3 stress/run.py
+
+## The test suite under AddressSanitizer, then ThreadSanitizer (each its own build directory);
+## reports of the processes the tests start land in .build-sanitizers/.
+sanitize: deps $(VENV)/bin/moto_server
+	scripts/sanitize address
+	scripts/sanitize thread
 
 $(VENV)/bin/moto_server:
 	python3 -m venv $(VENV)

@@ -7,6 +7,9 @@ let package = Package(
     products: [
         .executable(name: "imgforge", targets: ["imgforge"]),
         .executable(name: "imgforge-baseline", targets: ["imgforge-baseline"]),
+        // For the fuzz target in fuzz/, a package of its own (built with -sanitize=fuzzer).
+        .library(name: "ImgForgeCore", targets: ["ImgForgeCore"]),
+        .library(name: "ImgForgeProcessing", targets: ["ImgForgeProcessing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
