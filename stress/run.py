@@ -254,10 +254,11 @@ def fuzz_urls(stack, work, seconds):
     artifacts = os.path.join(work, "fuzz-artifacts") + "/"
     os.makedirs(artifacts)
     log(f"URL fuzzing for {seconds} s")
+    # Swift's own crash reporter would take a trap's signal before libFuzzer, which then saves nothing.
     run = subprocess.run(
         [FUZZER, f"-max_total_time={seconds}", "-timeout=5", "-rss_limit_mb=2048", "-max_len=2048",
          f"-artifact_prefix={artifacts}", "-print_final_stats=1", corpus, seeds],
-        capture_output=True, text=True)
+        capture_output=True, text=True, env=dict(os.environ, SWIFT_BACKTRACE="enable=no"))
     stats = {}
     for line in run.stderr.splitlines():
         if line.startswith("stat::"):
