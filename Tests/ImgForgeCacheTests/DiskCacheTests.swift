@@ -136,8 +136,6 @@ struct DiskCacheTests {
     @Test func entriesAreForNginxsGroupOnly() throws {
         let root = try scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let previous = umask(0o002)
-        defer { umask(previous) }
         let cache = try cache(root)
         let key = try #require(CacheKey(signature: signature, variant: ""))
         try cache.store([1, 2, 3], key: key, extension: "png")
