@@ -98,8 +98,7 @@ struct ShutdownTests {
         #expect(stopped.status == 0)
         // The in-flight request needed ~0.8 s; the stop itself must add less than a second (more under
         // a sanitizer, which slows every process down: scripts/sanitize says by how much).
-        let slowdown = Double(ProcessInfo.processInfo.environment["SANITIZER_SLOWDOWN"] ?? "") ?? 1
-        #expect(stopped.seconds < 0.8 + slowdown, "stopping took \(stopped.seconds) s")
+        #expect(stopped.seconds < 0.8 + ServiceStack.slowdown, "stopping took \(stopped.seconds) s")
         #expect(!stack.imgforgeIsRunning)
         #expect(!FileManager.default.fileExists(atPath: stack.socketPath), "the unix socket file is removed at exit")
     }

@@ -301,6 +301,10 @@ final class ServiceStack: @unchecked Sendable {
         return fd
     }
 
+    /// How much slower processes run under a sanitizer (scripts/sanitize sets it): tests with a time
+    /// bound widen it by this factor.
+    static let slowdown = Double(ProcessInfo.processInfo.environment["SANITIZER_SLOWDOWN"] ?? "") ?? 1
+
     /// The package's root directory.
     static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
