@@ -567,6 +567,8 @@ def main():
     parser.add_argument("--report", default=os.path.join(ROOT, "doc/reliability.md"))
     parser.add_argument("--skip", action="append", default=[], choices=["fuzz", "images", "origin", "process", "soak"])
     args = parser.parse_args()
+    # Stopped from outside (Ctrl-C, SIGTERM): still stop everything started, through `finally`.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
     for tool in (BINARY,) + (() if "fuzz" in args.skip else (FUZZER,)):
         if not os.path.exists(tool):
             raise SystemExit(f"{tool} is missing: run `make stress`")
