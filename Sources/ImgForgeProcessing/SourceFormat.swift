@@ -1,26 +1,18 @@
 import ImgForgeCore
 
 extension ImageFormat {
-    /// The format a libvips loader name (`jpegload_buffer`, `heifload_buffer`, …) stands for.
-    init?(loader: String) {
-        let name = loader.lowercased()
-        if name.hasPrefix("jpeg") { self = .jpeg }
-        else if name.hasPrefix("png") { self = .png }
-        else if name.hasPrefix("webp") { self = .webp }
-        else if name.hasPrefix("gif") { self = .gif }
-        else if name.hasPrefix("tiff") { self = .tiff }
-        else if name.hasPrefix("heif") { self = .avif }
-        else if name.hasPrefix("svg") { self = .svg }
-        else { return nil }
-    }
+    /// The libvips loader classes of the formats served, each with its buffer, file and source
+    /// variants below it (`VipsForeignLoadJpegBuffer`, …): the only loaders left unblocked.
+    static let loaderClasses: [(name: String, format: ImageFormat)] = [
+        ("VipsForeignLoadJpeg", .jpeg), ("VipsForeignLoadPng", .png), ("VipsForeignLoadWebp", .webp),
+        ("VipsForeignLoadNsgif", .gif), ("VipsForeignLoadHeif", .avif), ("VipsForeignLoadTiff", .tiff),
+        ("VipsForeignLoadSvg", .svg),
+    ]
 
-    /// The format a libvips loader class (`VipsForeignLoadJpegBuffer`, `VipsForeignLoadNsgifBuffer`, …)
-    /// reads.
+    /// The format a libvips loader class reads; nil for any other loader.
     init?(loaderClass: String) {
-        let prefix = "VipsForeignLoad"
-        guard loaderClass.hasPrefix(prefix) else { return nil }
-        let name = loaderClass.dropFirst(prefix.count).lowercased()
-        self.init(loader: name.hasPrefix("nsgif") ? "gif" : name)
+        guard let match = Self.loaderClasses.first(where: { loaderClass.hasPrefix($0.name) }) else { return nil }
+        self = match.format
     }
 
     /// The raster format the first bytes of a file announce, before any loader reads it: what

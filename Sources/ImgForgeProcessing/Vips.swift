@@ -15,20 +15,13 @@ public enum Vips {
         // PDF, FITS, Matlab, the raw vips format, …) ever sees a source, whatever its bytes say.
         // SVG is rasterised, but only from what SVGSanitizer rebuilt (ImageProcessor sees to that).
         vips_operation_block_set("VipsForeignLoad", 1)
-        for loader in Self.servedLoaders { vips_operation_block_set(loader, 0) }
+        for loader in ImageFormat.loaderClasses { vips_operation_block_set(loader.name, 0) }
         // Requests already run in parallel, one per responder thread; libvips' own worker threads
         // per operation measured slightly slower under that load (doc/benchmarks.md).
         // libvips' VIPS_CONCURRENCY variable still overrides this.
         if getenv("VIPS_CONCURRENCY") == nil { vips_concurrency_set(1) }
         return true
     }()
-
-    /// The loader classes of jpeg, png, webp, gif, heif/avif, tiff and svg (each with its
-    /// buffer, file and source variants below it).
-    static let servedLoaders = [
-        "VipsForeignLoadJpeg", "VipsForeignLoadPng", "VipsForeignLoadWebp", "VipsForeignLoadNsgif",
-        "VipsForeignLoadHeif", "VipsForeignLoadTiff", "VipsForeignLoadSvg",
-    ]
 
     /// Initialises libvips; throws when the library cannot start.
     public static func start() throws {
