@@ -75,7 +75,7 @@ public struct ImageProcessor: Sendable {
     /// or rasterised by libvips and processed like any other source.
     private func processSVG(_ svg: SourceBuffer, options: ProcessingOptions, watermark: [UInt8]?, acceptable: Set<ImageFormat>,
                             deadline: Deadline?) throws -> ProcessedImage {
-        let header = try VipsImage.load(svg, as: .svg)
+        let header = try VipsImage.load(svg, as: .svg, access: .sequential)
         let output = OutputFormat.choose(options: options, source: .svg, acceptable: acceptable, settings: settings)
         guard output.format == .svg || options.raw else {
             return try run(svg, format: .svg, header: header, source: Array(svg.bytes), options: options, watermark: watermark, acceptable: acceptable, deadline: deadline)
@@ -90,8 +90,9 @@ public struct ImageProcessor: Sendable {
 
     private func run(_ buffer: SourceBuffer, format: ImageFormat, header loadedHeader: VipsImage? = nil, source: [UInt8],
                      options: ProcessingOptions, watermark: [UInt8]?, acceptable: Set<ImageFormat>, deadline: Deadline?) throws -> ProcessedImage {
-        // Load the header and check the source against the limits: nothing is decoded yet.
-        let header = try loadedHeader ?? VipsImage.load(buffer, as: format)
+        // Load the header and check the source against the limits: nothing is decoded yet. Opened
+        // for streaming: a pipeline that streams decodes this very image, any other loads again.
+        let header = try loadedHeader ?? VipsImage.load(buffer, as: format, access: .sequential)
         try checkSource(header, options: options)
         let output = OutputFormat.choose(options: options, source: format, acceptable: acceptable, settings: settings)
         guard output.format != .svg else { throw ServiceError(.badRequest, "svg output needs an SVG source") }
@@ -105,7 +106,7 @@ public struct ImageProcessor: Sendable {
         let frames = try FrameSelection(sourcePages: header.int("n-pages") ?? 1, format: format, options: options, output: output.format)
         let orientation = Orientation(exif: header.int("orientation") ?? 1, options: options)
         let access = Self.access(options: options, orientation: orientation, frames: frames)
-        let loaded = frames.loadOptions.isEmpty && access == .random
+        let loaded = frames.loadOptions.isEmpty && access == .sequential
             ? header : try VipsImage.load(buffer, as: format, options: frames.loadOptions, access: access)
         let frameHeight = frames.count > 1 ? (loaded.int("page-height") ?? loaded.height / frames.count) : loaded.height
         let strip = frames.count > 1 ? loaded : nil
