@@ -29,8 +29,7 @@ public final class CacheJanitor: Sendable {
             var nextRound = Date().addingTimeInterval(interval)
             while wake.wait(timeout: .now() + Self.checkInterval) == .timedOut {
                 let now = written()
-                let added = DiskCache.Written(entries: now.entries - writtenAtLast.entries, bytes: now.bytes - writtenAtLast.bytes)
-                guard Date() >= nextRound || cache.isOverCapacity(after: last, added: added) else { continue }
+                guard Date() >= nextRound || cache.isOverCapacity(after: last, added: now - writtenAtLast) else { continue }
                 last = cache.prune()
                 report(last)
                 writtenAtLast = now

@@ -29,6 +29,14 @@ public final class DiskCache: Sendable {
             self.entries = entries
             self.bytes = bytes
         }
+
+        public static func + (left: Written, right: Written) -> Written {
+            Written(entries: left.entries + right.entries, bytes: left.bytes + right.bytes)
+        }
+
+        public static func - (left: Written, right: Written) -> Written {
+            Written(entries: left.entries - right.entries, bytes: left.bytes - right.bytes)
+        }
     }
 
     /// Readable by nginx's workers through the group (the group of the cache root, which a
@@ -87,7 +95,7 @@ public final class DiskCache: Sendable {
         // unlinked file holds nothing anyone else sees: it checks that its file is still the one at
         // the path, and starts again on the new one otherwise.
         while held < 0 && Date() < deadline {
-            let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o640)
+            let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, Self.fileMode)
             guard fd >= 0 else { break }
             var locked = flock(fd, LOCK_EX | LOCK_NB) == 0
             while !locked && Date() < deadline {
@@ -215,7 +223,8 @@ public final class DiskCache: Sendable {
         let namespace = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid")) ?? ""
         // FNV-1a: a stable name, not a secret.
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in Array(String(cString: host).utf8) + [0] + Array(namespace.utf8) {
+        let hostBytes = host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        for byte in hostBytes + [0] + Array(namespace.utf8) {
             hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
         }
         return String(hash, radix: 16)

@@ -24,8 +24,7 @@ final class CacheWriteTally: Sendable {
                 let before = state.seen[worker]
                 // Smaller than before: a new process, which counted from zero.
                 let restarted = now.bytes < before.bytes || now.entries < before.entries
-                state.total.bytes += restarted ? now.bytes : now.bytes - before.bytes
-                state.total.entries += restarted ? now.entries : now.entries - before.entries
+                state.total = state.total + (restarted ? now : now - before)
                 state.seen[worker] = now
             }
             return state.total
