@@ -9,7 +9,17 @@ extension Configuration {
         processorCount: Int = 1,
         readFile: (String) -> String? = { try? String(contentsOfFile: $0, encoding: .utf8) }
     ) throws {
-        let env = EnvironmentReader(environment: environment)
+        try self.init(EnvironmentReader(environment: environment), processorCount: processorCount, readFile: readFile)
+    }
+
+    /// Every variable a configuration reads, whatever is set.
+    static var variableNames: Set<String> {
+        let names = VariableNames()
+        _ = try? Configuration(EnvironmentReader(environment: [:], names: names), processorCount: 1, readFile: { _ in nil })
+        return names.all
+    }
+
+    private init(_ env: EnvironmentReader, processorCount: Int, readFile: (String) -> String?) throws {
         server = try ServerSettings(env, processorCount: processorCount)
         security = try SecuritySettings(env)
         limits = try LimitSettings(env)
@@ -29,9 +39,14 @@ extension ServerSettings {
         workerMaxMemory = try env.bytes("IMGFORGE_WORKER_MAX_MEMORY", default: 512 << 20)
         queueSize = try env.int("IMGFORGE_QUEUE_SIZE", default: 10 * workers, range: 0...1_000_000)
         timeout = try env.seconds("IMGFORGE_TIMEOUT", default: 10)
-        logLevel = try env.logLevel("IMGFORGE_LOG_LEVEL")
-        logFormat = try env.oneOf("IMGFORGE_LOG_FORMAT", default: .text, ["text": .text, "pretty": .text, "json": .json, "structured": .json])
+        logFilter = try env.logFilter("IMGFORGE_LOG_LEVEL")
+        logFormat = try env.oneOf("IMGFORGE_LOG_FORMAT", default: .logfmt,
+                                  ["logfmt": .logfmt, "text": .logfmt, "pretty": .logfmt, "json": .json, "structured": .json])
         prometheusBind = try env.bindAddress("IMGFORGE_PROMETHEUS_BIND", tcpOnly: true)
+        metricsAllow = try env.list("IMGFORGE_METRICS_ALLOW", expected: "comma-separated addresses or networks such as 127.0.0.1,10.0.0.0/8, or all") {
+            NetworkPattern.isValid($0) ? $0.lowercased() : nil
+        }
+        if env.string("IMGFORGE_METRICS_ALLOW") == nil { metricsAllow = ["127.0.0.1", "::1"] }
         statusBind = try env.bindAddress("IMGFORGE_STATUS_BIND") ?? bind.statusSibling
         if let statusBind, statusBind == bind {
             throw ConfigurationError(variable: "IMGFORGE_STATUS_BIND", value: statusBind.description, expected: "an address other than IMGFORGE_BIND")
@@ -103,9 +118,9 @@ extension SourceSettings {
             throw ConfigurationError(variable: "IMGFORGE_S3_ENDPOINT", value: endpoint, expected: "an http:// or https:// URL")
         }
         let region = env.string("IMGFORGE_S3_REGION")
+        let accessKeyID = env.string("AWS_ACCESS_KEY_ID"), secretAccessKey = env.string("AWS_SECRET_ACCESS_KEY")
         s3 = endpoint == nil && region == nil ? nil : S3Settings(
-            endpoint: endpoint, region: region ?? "us-east-1",
-            accessKeyID: env.string("AWS_ACCESS_KEY_ID"), secretAccessKey: env.string("AWS_SECRET_ACCESS_KEY")
+            endpoint: endpoint, region: region ?? "us-east-1", accessKeyID: accessKeyID, secretAccessKey: secretAccessKey
         )
         watermarkPath = try env.file("IMGFORGE_WATERMARK_PATH")
         proxy = env.string("IMGFORGE_PROXY")

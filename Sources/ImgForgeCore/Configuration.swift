@@ -27,8 +27,11 @@ public struct ServerSettings: Sendable {
     public var queueSize: Int
     /// Upper bound for one whole request (waiting, fetching, processing, encoding), in seconds.
     public var timeout: Double
-    public var logLevel: Logger.Level
+    /// `IMGFORGE_LOG_LEVEL`: a default level and per-module levels.
+    public var logFilter: LogFilter
     public var logFormat: LogFormat
+    /// The default level of `logFilter`.
+    public var logLevel: Logger.Level { logFilter.defaultLevel }
 
     /// How many worker processes make up the pool.
     public var workerProcesses: Int { (workers + workerThreads - 1) / workerThreads }
@@ -37,12 +40,15 @@ public struct ServerSettings: Sendable {
     public var statusBind: BindAddress?
     /// A separate listener for `/metrics`, if any.
     public var prometheusBind: BindAddress?
+    /// Client addresses or networks nginx lets read `/metrics` (and its own counters).
+    public var metricsAllow: [String]
     /// Image requests allowed per minute; 0 means no limit.
     public var rateLimitPerMinute: Int
 }
 
+/// One line per event: `key=value` pairs (logfmt) or a JSON object.
 public enum LogFormat: String, Sendable {
-    case text, json
+    case logfmt, json
 }
 
 public struct SecuritySettings: Sendable {

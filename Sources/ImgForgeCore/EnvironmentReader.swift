@@ -5,9 +5,12 @@ import Logging
 /// variable's name and the accepted form when a value is malformed.
 struct EnvironmentReader {
     let environment: [String: String]
+    /// Collects the name of every variable read, when set.
+    var names: VariableNames? = nil
 
     /// The value, or nil when the variable is unset or empty.
     func string(_ name: String) -> String? {
+        names?.insert(name)
         guard let value = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
         return value
     }
@@ -62,18 +65,13 @@ struct EnvironmentReader {
         return address
     }
 
-    /// Accepts a plain level (`debug`) or a filter list in which the
-    /// `imgforge=<level>` entry, or else the first bare level, counts.
-    func logLevel(_ name: String) throws -> Logger.Level {
-        guard let raw = string(name) else { return .info }
-        let entries = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        let chosen = entries.first { $0.hasPrefix("imgforge=") }.map { String($0.dropFirst("imgforge=".count)) }
-            ?? entries.first { !$0.contains("=") }
-        let aliases: [String: Logger.Level] = ["warn": .warning, "fatal": .critical]
-        guard let chosen, let level = Logger.Level(rawValue: chosen) ?? aliases[chosen] else {
-            throw fail(name, raw, "trace, debug, info, warning, error or critical")
+    /// A plain level (`debug`) or a filter list (`info,imgforge.fetch=debug`).
+    func logFilter(_ name: String) throws -> LogFilter {
+        guard let raw = string(name) else { return LogFilter() }
+        guard let filter = LogFilter(raw) else {
+            throw fail(name, raw, "a level (trace, debug, info, warning, error, critical) or a list such as info,imgforge.fetch=debug")
         }
-        return level
+        return filter
     }
 
     /// Comma-separated hex values (keys and salts).
@@ -163,4 +161,11 @@ public func parseBool(_ raw: String) -> Bool? {
     case "0", "f", "false": false
     default: nil
     }
+}
+
+/// The names of the variables a configuration reads: the list doc/configuration.md must match.
+final class VariableNames: @unchecked Sendable {
+    private(set) var all: Set<String> = []
+
+    func insert(_ name: String) { all.insert(name) }
 }
