@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
     ],
     targets: [
         // Bridges to the C libraries: headers only, no Swift.
@@ -44,6 +45,7 @@ let package = Package(
             dependencies: [
                 "ImgForgeCore", "ImgForgeFetch", "ImgForgeProcessing", "ImgForgeCache", "CFastCGI",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         .executableTarget(
@@ -67,6 +69,10 @@ let package = Package(
         .testTarget(name: "ImgForgeCacheTests", dependencies: ["ImgForgeCache"]),
         .testTarget(name: "ImgForgeFetchTests", dependencies: ["ImgForgeFetch", "ImgForgeCore"]),
         .testTarget(name: "ImgForgeProcessingTests", dependencies: ["ImgForgeProcessing", "ImgForgeCore"]),
+        .testTarget(
+            name: "ImgForgeServerTests",
+            dependencies: ["ImgForgeServer", "ImgForgeCore", .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["ImgForgeProcessing", "ImgForgeCore", "CVips", "CShim", "imgforge"],

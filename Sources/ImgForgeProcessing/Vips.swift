@@ -40,6 +40,11 @@ public enum Vips {
     /// Whether libvips runs its SIMD paths now.
     public static var isVectorised: Bool { imgforge_vips_vector_enabled() != 0 }
 
+    /// Bytes libvips has allocated through its tracker (pixel buffers, mostly) now, and at most since start.
+    public static var trackedMemory: (current: Int, highwater: Int) {
+        (Int(vips_tracked_get_mem()), Int(vips_tracked_get_mem_highwater()))
+    }
+
     static func clearError() {
         vips_error_clear()
     }

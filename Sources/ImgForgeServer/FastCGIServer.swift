@@ -23,14 +23,32 @@ public final class FastCGIServer: Sendable {
     /// Set when the whole pool stops: then what waits on the socket is served before exiting.
     private let draining = Atomic<Bool>(false)
     private let served = Atomic<Int>(0)
+    /// What every responder thread serves, as the supervisor sees it.
+    private let scoreboard: Scoreboard?
+    private let metrics: PoolMetrics
+    /// Where request lines go (`imgforge.request`, so `IMGFORGE_LOG_LEVEL` can set them apart).
+    private let requestLogger: Logger
 
     public init(configuration: Configuration, index: Int, logger: Logger, version: String) throws {
         self.configuration = configuration
         self.logger = logger
         self.version = version
         self.index = index
+        let server = configuration.server
+        // Handed over by the supervisor on fixed descriptors; a worker started by hand has neither.
+        scoreboard = try? Scoreboard(descriptor: Scoreboard.workerDescriptor, slotCount: server.workerProcesses * server.workerThreads)
+        let board = try? MetricsBoard(descriptor: MetricsBoard.workerDescriptor, workers: server.workerProcesses)
+        metrics = PoolMetrics(factory: board.map { BoardMetricsFactory(board: $0, region: MetricsBoard.region(ofWorker: index)) })
+        var requestLogger = Logger(label: "imgforge.request")
+        requestLogger[metadataKey: "worker"] = "\(index)"
+        self.requestLogger = requestLogger
+        var render: (@Sendable () -> String)?
+        if let board, let scoreboard {
+            let page = MetricsPage(board: board, scoreboard: scoreboard, listening: ListeningSocket.workerDescriptor, server: server, version: version)
+            render = { page.render() }
+        }
         let cache = try CacheSetup.make(configuration, version: version)
-        handler = try RequestHandler(configuration: configuration, cache: cache, logger: logger)
+        handler = try RequestHandler(configuration: configuration, cache: cache, logger: logger, metricsPage: render)
     }
 
     /// Serves until retired; in-flight requests finish first.
@@ -41,15 +59,17 @@ public final class FastCGIServer: Sendable {
         let threads = configuration.server.workerThreads
         logger.info("worker started", metadata: ["worker": "\(index)", "pid": "\(getpid())", "threads": "\(threads)",
                                                  "simd": "\(Vips.isVectorised ? "on" : "off")"])
-        let scoreboard = try? Scoreboard(descriptor: Scoreboard.workerDescriptor, slotCount: configuration.server.workerProcesses * threads)
+        metrics.memory(resident: ProcessMemory.residentBytes())
         let finished = DispatchGroup()
         let fetchSettings = FetchSettings(configuration, version: version)
         for thread in 0..<threads {
             finished.enter()
             let slot = index * threads + thread
             let responder = Thread { [self] in
-                let fetcher = SourceFetcher(settings: fetchSettings) { [logger] report in
-                    logger.debug("fetched", metadata: ["source": "\(report.source)", "outcome": "\(report.label)", "seconds": "\(report.seconds)"])
+                let fetchLogger = Logger(label: "imgforge.fetch")
+                let fetcher = SourceFetcher(settings: fetchSettings) { [metrics] report in
+                    metrics.fetched(report)
+                    fetchLogger.debug("fetched", metadata: ["source": "\(report.source)", "outcome": "\(report.label)", "seconds": "\(report.seconds)"])
                 }
                 respond(on: listening, fetcher: fetcher, scoreboard: scoreboard, slot: slot)
                 finished.leave()
@@ -107,6 +127,7 @@ public final class FastCGIServer: Sendable {
                 continue
             case .connection(let descriptor, let arrived):
                 failures = 0
+                let accepted = Date()
                 // A peer that sends nothing in time has had its connection closed by libfcgi.
                 guard connection.begin(on: descriptor) else { continue }
                 let request = Request(
@@ -121,23 +142,35 @@ public final class FastCGIServer: Sendable {
                 )
                 let id = request.id ?? RequestID.make()
                 scoreboard?.set(slot, "\(id) \(request.method) \(request.loggedURI)", since: arrived)
-                logger.debug("serving", metadata: ["id": "\(id)", "uri": "\(request.loggedURI)", "pid": "\(getpid())"])
-                let response = handler.handle(request, fetcher: fetcher)
-                logger.debug("request", metadata: ["id": "\(id)", "uri": "\(request.loggedURI)", "status": "\(response.status)", "worker": "\(index)"])
+                var requestLogger = requestLogger
+                requestLogger[metadataKey: "request_id"] = "\(id)"
+                requestLogger.debug("serving", metadata: ["uri": "\(request.uri)", "pid": "\(getpid())"])
+                // nginx's `$msec` when it passed the request on: the time it waited for a worker ends at the accept.
+                let queued = connection.parameter("IMGFORGE_QUEUED_AT").flatMap(Double.init).map { max(0, accepted.timeIntervalSince1970 - $0) }
+                let trace = RequestTrace()
+                let response = handler.handle(request, fetcher: fetcher, trace: trace, logger: requestLogger)
+                // Logged and counted before the answer leaves: whoever reads the log or the metrics
+                // after receiving it finds it there.
+                let seconds = Double(Deadline.now - arrived) / 1e9
+                requestLogger.info("request", metadata: RequestLine(request: request, response: response, trace: trace, seconds: seconds,
+                                                                     queueSeconds: queued).metadata)
+                metrics.answered(status: response.status, seconds: seconds, trace: trace)
                 connection.send(response, requestID: id, includeBody: request.method != "HEAD")
                 connection.finish()
                 scoreboard?.set(slot, nil)
                 if let cache = handler.cache { scoreboard?.setWritten(slot, cache.written) }
-                checkRetirement(served: served.add(1, ordering: .relaxed).newValue)
+                let resident = ProcessMemory.residentBytes()
+                metrics.memory(resident: resident)
+                checkRetirement(served: served.add(1, ordering: .relaxed).newValue, resident: resident)
             }
         }
     }
 
-    private func checkRetirement(served: Int) {
+    private func checkRetirement(served: Int, resident: Int?) {
         let server = configuration.server
         if server.workerMaxRequests > 0 && served >= server.workerMaxRequests {
             retire("served \(served) requests (IMGFORGE_WORKER_MAX_REQUESTS)")
-        } else if server.workerMaxMemory > 0, let resident = ProcessMemory.residentBytes(), resident > server.workerMaxMemory {
+        } else if server.workerMaxMemory > 0, let resident, resident > server.workerMaxMemory {
             retire("resident memory \(resident) bytes (IMGFORGE_WORKER_MAX_MEMORY)")
         }
     }

@@ -87,6 +87,13 @@ public struct NginxConfig {
                 "}",
             ]
         }
+        lines += [
+            "",
+            "# Hits never reach imgforge: `upstream` tells them apart in this access log format",
+            "# (`-` for a hit nginx served from the cache directory). Use it with `access_log <file> imgforge;`.",
+            "log_format imgforge '$remote_addr [$time_local] \"$request\" $status $body_bytes_sent '",
+            "                    'rt=$request_time upstream=$upstream_addr urt=$upstream_response_time id=\(Self.requestID)';",
+        ]
         if configuration.server.rateLimitPerMinute > 0 {
             lines += [
                 "",
@@ -114,16 +121,11 @@ public struct NginxConfig {
             "        }",
             "        include \(fastcgiParams);",
             "        fastcgi_param REQUEST_ID \(Self.requestID);",
-            "        fastcgi_pass \(configuration.server.statusBind == nil ? "imgforge" : "imgforge_status");",
+            "        fastcgi_pass \(statusUpstream);",
             "    }",
             "",
         ]
-        let secretCheck: [String] = configuration.security.secret == nil ? [] : [
-            "        error_page 403 @imgforge_forbidden;",
-            "        if ($imgforge_authorized = 0) {",
-            "            return 403;",
-            "        }",
-        ]
+        lines += metricsLocations
         // Only on successful answers: errors must not be cached for long.
         let imageHeaders = [
             "        add_header Cache-Control \"public, max-age=\(ttl)\";",
@@ -135,6 +137,7 @@ public struct NginxConfig {
             lines += ["    location / {"] + secretCheck + [
                 "        include \(fastcgiParams);",
                 "        fastcgi_param REQUEST_ID \(Self.requestID);",
+                "        fastcgi_param IMGFORGE_QUEUED_AT $msec;",
             ] + rateLimit + [
                 "        fastcgi_pass imgforge;",
                 "    }",
@@ -157,6 +160,7 @@ public struct NginxConfig {
                 "    location @imgforge {",
                 "        include \(fastcgiParams);",
                 "        fastcgi_param REQUEST_ID \(Self.requestID);",
+                "        fastcgi_param IMGFORGE_QUEUED_AT $msec;",
                 "        fastcgi_param IMGFORGE_VARIANT $imgforge_variant;",
                 "        fastcgi_param IMGFORGE_FINGERPRINT \(CacheSetup.fingerprint(configuration, version: version));",
             ] + rateLimit + [
@@ -182,6 +186,39 @@ public struct NginxConfig {
         }
         lines += ["}", ""]
         return lines.joined(separator: "\n")
+    }
+
+    /// Refuses a request without the bearer secret, when there is one.
+    private var secretCheck: [String] {
+        configuration.security.secret == nil ? [] : [
+            "        error_page 403 @imgforge_forbidden;",
+            "        if ($imgforge_authorized = 0) {",
+            "            return 403;",
+            "        }",
+        ]
+    }
+
+    private var statusUpstream: String { configuration.server.statusBind == nil ? "imgforge" : "imgforge_status" }
+
+    /// `/metrics` (imgforge's, from the supervisor's socket when it has one) and `/nginx_status`
+    /// (nginx's own counters, from which the hits are counted): for the addresses of
+    /// `IMGFORGE_METRICS_ALLOW` only, and with the bearer secret when there is one.
+    private var metricsLocations: [String] {
+        let access = configuration.server.metricsAllow.map { "        allow \($0);" } + ["        deny all;"]
+        return [
+            "    location = /metrics {",
+        ] + access + secretCheck + [
+            "        include \(fastcgiParams);",
+            "        fastcgi_param REQUEST_ID \(Self.requestID);",
+            "        fastcgi_pass \(statusUpstream);",
+            "    }",
+            "",
+            "    location = /nginx_status {",
+        ] + access + secretCheck + [
+            "        stub_status;",
+            "    }",
+            "",
+        ]
     }
 
     /// The request id of nginx's answers and imgforge's logs: unique per nginx instance, and far

@@ -12,19 +12,22 @@ struct PoolView: Sendable, Equatable {
     var restarts = 0
 }
 
-/// Answers `/status` from the supervisor, on a socket of its own, so that the answer comes even
-/// while every worker is busy (or dead): workers alive, image operations running, restarts.
-/// One thread; nothing it does waits on a worker.
+/// Answers `/status` and `/metrics` from the supervisor, on a socket of its own, so that the
+/// answer comes even while every worker is busy (or dead): workers alive, image operations
+/// running, restarts. One thread; nothing it does waits on a worker.
 final class PoolStatus: @unchecked Sendable {
     private let socket: ListeningSocket
     private let scoreboard: Scoreboard
+    private let metrics: MetricsPage
+    private let authorizer: RequestAuthorizer
     private let view = Mutex(PoolView())
-    private let stopped = Atomic(false)
-    private let finished = DispatchSemaphore(value: 0)
+    private let thread = ServingThread()
 
-    init(socket: ListeningSocket, scoreboard: Scoreboard) {
+    init(socket: ListeningSocket, scoreboard: Scoreboard, metrics: MetricsPage, security: SecuritySettings) {
         self.socket = socket
         self.scoreboard = scoreboard
+        self.metrics = metrics
+        authorizer = RequestAuthorizer(security: security)
         socket.makeNonBlocking()
     }
 
@@ -44,33 +47,41 @@ final class PoolStatus: @unchecked Sendable {
         return .json(pool.alive > 0 ? 200 : 503, body)
     }
 
-    func start() {
-        let thread = Thread { [self] in
-            serve()
-            finished.signal()
+    private func answer(_ connection: FastCGIConnection) -> Response {
+        switch try? Route(requestURI: connection.parameter("REQUEST_URI") ?? "/") {
+        case .status:
+            return response()
+        case .metrics:
+            do {
+                try authorizer.checkBearer(connection.parameter("HTTP_AUTHORIZATION"))
+            } catch let error as ServiceError {
+                return .error(error)
+            } catch {
+                return .text(500, "internal error")
+            }
+            return Response(status: 200, headers: [("Content-Type", MetricsPage.contentType), ("Cache-Control", "no-store")],
+                            body: Array(metrics.render().utf8))
+        default:
+            return .text(404, "not found: the status socket answers /status and /metrics only")
         }
-        thread.name = "status"
-        thread.start()
+    }
+
+    func start() {
+        thread.start(name: "status") { [self] in
+            let connection = FastCGIConnection()
+            var waiter = ListeningSocket.Waiter(listening: socket.descriptor, timeout: 3)
+            while !thread.isStopped {
+                guard case .connection(let descriptor, _) = waiter.next(wait: 0.25), connection.begin(on: descriptor) else { continue }
+                let method = connection.parameter("REQUEST_METHOD") ?? "GET"
+                let response = Response.refusing(method: method) ?? answer(connection)
+                connection.send(response, requestID: connection.parameter("REQUEST_ID") ?? RequestID.make(), includeBody: method != "HEAD")
+                connection.finish()
+            }
+        }
     }
 
     func stop() {
-        stopped.store(true, ordering: .relaxed)
-        finished.wait()
+        thread.stop()
         socket.close()
-    }
-
-    private func serve() {
-        let connection = FastCGIConnection()
-        var waiter = ListeningSocket.Waiter(listening: socket.descriptor, timeout: 3)
-        while !stopped.load(ordering: .relaxed) {
-            guard case .connection(let descriptor, _) = waiter.next(wait: 0.25) else { continue }
-            guard connection.begin(on: descriptor) else { continue }
-            let method = connection.parameter("REQUEST_METHOD") ?? "GET"
-            let isStatus = (try? Route(requestURI: connection.parameter("REQUEST_URI") ?? "/")) == .status
-            let response = Response.refusing(method: method)
-                ?? (isStatus ? self.response() : .text(404, "not found: the status socket answers /status only"))
-            connection.send(response, requestID: connection.parameter("REQUEST_ID") ?? RequestID.make(), includeBody: method != "HEAD")
-            connection.finish()
-        }
     }
 }

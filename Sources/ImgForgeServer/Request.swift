@@ -7,6 +7,16 @@ public struct Request: Sendable {
     public var uri: String
     /// The URI as logs show it: one line whatever it holds.
     public var loggedURI: String { uri.escapingControlCharacters }
+    /// The URI without its signature (`/<signature>/rs:fit:300:200/plain/…` → `/rs:fit:300:200/plain/…`,
+    /// `/info/<signature>/…` → `/info/…`): what a request line logs, since a signature in a log
+    /// is a working URL for anyone who reads it.
+    public var unsignedPath: String {
+        let path = uri.prefix { $0 != "?" }
+        let prefix = path.hasPrefix("/info/") ? "/info" : ""
+        let rest = path.dropFirst(prefix.count)
+        guard rest.hasPrefix("/"), let slash = rest.dropFirst().firstIndex(of: "/") else { return String(path) }
+        return prefix + rest[slash...]
+    }
     /// Request id assigned by nginx, if any.
     public var id: String?
     /// The `Authorization` header, if any.

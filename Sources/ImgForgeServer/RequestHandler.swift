@@ -16,12 +16,19 @@ public struct RequestHandler: Sendable {
     let cache: DiskCache?
     let watermarks: WatermarkSource
     let logger: Logger
+    /// Renders `/metrics`, where this process can see the pool's metrics.
+    let metricsPage: (@Sendable () -> String)?
     private let staleNginxConfigWarning = Once()
 
     public init(configuration: Configuration, cache: DiskCache? = nil, logger: Logger) throws {
+        try self.init(configuration: configuration, cache: cache, logger: logger, metricsPage: nil)
+    }
+
+    init(configuration: Configuration, cache: DiskCache?, logger: Logger, metricsPage: (@Sendable () -> String)?) throws {
         self.configuration = configuration
         self.cache = cache
         self.logger = logger
+        self.metricsPage = metricsPage
         authorizer = RequestAuthorizer(security: configuration.security)
         optionsParser = OptionsParser(
             presets: configuration.presets.presets,
@@ -33,6 +40,11 @@ public struct RequestHandler: Sendable {
     }
 
     public func handle(_ request: Request, fetcher: SourceFetcher) -> Response {
+        handle(request, fetcher: fetcher, trace: RequestTrace(), logger: logger)
+    }
+
+    /// `trace` notes what serving it did; `logger` carries the request's id.
+    func handle(_ request: Request, fetcher: SourceFetcher, trace: RequestTrace, logger: Logger) -> Response {
         if let refused = Response.refusing(method: request.method) { return refused }
         do {
             switch try Route(requestURI: request.uri, presetsOnly: configuration.presets.onlyPresets) {
@@ -40,26 +52,27 @@ public struct RequestHandler: Sendable {
                 return .json(200, #"{"status":"ok"}"#)
             case .metrics:
                 try authorizer.checkBearer(request.authorization)
-                throw ServiceError(.notFound, "not found: \(request.uri)")
+                guard let metricsPage else { throw ServiceError(.notFound, "not found: \(request.uri)") }
+                return Response(status: 200, headers: [("Content-Type", MetricsPage.contentType), ("Cache-Control", "no-store")],
+                                body: Array(metricsPage().utf8))
             case .info(let path):
                 try authorizer.checkBearer(request.authorization)
-                return try info(path, fetcher: fetcher, deadline: request.deadline)
+                return try info(path, fetcher: fetcher, deadline: request.deadline, trace: trace)
             case .image(let path):
                 try authorizer.checkBearer(request.authorization)
-                return try image(path, request: request, fetcher: fetcher)
+                return try image(path, request: request, fetcher: fetcher, trace: trace, logger: logger)
             }
         } catch let error as ServiceError {
+            trace.timedOut = error.kind == .timedOut
+            trace.refusal = error.message
+            trace.refusalDetail = error.detail
             if error.kind == .internalError {
-                logger.error("request failed", metadata: ["uri": "\(request.loggedURI)", "error": "\(error.message.escapingControlCharacters)"])
-            } else {
-                logger.info("request refused", metadata: [
-                    "uri": "\(request.loggedURI)", "status": "\(error.status)",
-                    "reason": "\(error.message.escapingControlCharacters)", "detail": "\((error.detail ?? "-").escapingControlCharacters)",
-                ])
+                logger.error("request failed", metadata: ["uri": "\(request.loggedURI)", "error": "\(error.message)"])
             }
             return .error(error)
         } catch {
-            logger.error("unexpected failure", metadata: ["uri": "\(request.loggedURI)", "error": "\("\(error)".escapingControlCharacters)"])
+            trace.refusal = "internal error"
+            logger.error("unexpected failure", metadata: ["uri": "\(request.loggedURI)", "error": "\(error)"])
             return .text(500, "internal error")
         }
     }
@@ -68,7 +81,7 @@ public struct RequestHandler: Sendable {
     /// Whether nginx's configuration was rendered from this process's settings: one rendered from
     /// others (without a bearer secret added since, say) would serve what is stored here to
     /// clients these settings refuse, so nothing is stored until it is rendered again.
-    private func rendered(for cache: DiskCache, _ request: Request) -> Bool {
+    private func rendered(for cache: DiskCache, _ request: Request, logger: Logger) -> Bool {
         guard request.fingerprint != cache.fingerprint else { return true }
         if staleNginxConfigWarning.isFirst() {
             logger.error("nginx's configuration was rendered from other settings: answering uncached until `imgforge nginx-config` renders it again and nginx reloads",
@@ -84,9 +97,9 @@ public struct RequestHandler: Sendable {
         return options
     }
 
-    private func info(_ path: ProcessingPath, fetcher: SourceFetcher, deadline: Deadline?) throws -> Response {
+    private func info(_ path: ProcessingPath, fetcher: SourceFetcher, deadline: Deadline?, trace: RequestTrace) throws -> Response {
         let options = try authorizedOptions(path)
-        let source = try fetcher.fetch(path.source, deadline: deadline, maxBytes: options.maxSrcFileSize)
+        let source = try fetch(path, options: options, fetcher: fetcher, deadline: deadline, trace: trace)
         return Response(
             status: 200,
             headers: [("Content-Type", "application/json"), ("Cache-Control", "public, max-age=\(configuration.output.ttl)")],
@@ -94,15 +107,16 @@ public struct RequestHandler: Sendable {
         )
     }
 
-    private func image(_ path: ProcessingPath, request: Request, fetcher: SourceFetcher) throws -> Response {
+    private func image(_ path: ProcessingPath, request: Request, fetcher: SourceFetcher, trace: RequestTrace, logger: Logger) throws -> Response {
         let options = try authorizedOptions(path)
         // Only while nginx serves this process's settings can it find what this process stores.
         guard let cache, let variant = request.variant, Self.isCacheable(options), cache.isServed,
-              rendered(for: cache, request),
+              rendered(for: cache, request, logger: logger),
               let key = CacheSetup.key(for: path, variant: variant, signatureSize: configuration.security.signer.size)
         else {
             let acceptable = NegotiatedFormats.acceptable(variant: request.variant, accept: request.accept)
-            let result = try render(path, options: options, acceptable: acceptable, fetcher: fetcher, deadline: request.deadline)
+            let result = try render(path, options: options, acceptable: acceptable, fetcher: fetcher, deadline: request.deadline,
+                                    trace: trace, logger: logger)
             var response = result.response(ttl: configuration.output.ttl)
             if let disposition = Self.contentDisposition(options, format: result.format) {
                 response.headers.append(("Content-Disposition", disposition))
@@ -111,14 +125,23 @@ public struct RequestHandler: Sendable {
         }
         // nginx already chose the format variant: negotiate from it, so the file matches its name.
         let acceptable = NegotiatedFormats.acceptable(variant: variant, accept: nil)
-        if let file = cache.lookup(key) { return .internalRedirect(file.internalURI) }
+        if let file = cache.lookup(key) {
+            trace.cache = (file.tier, hit: true)
+            return .internalRedirect(file.internalURI)
+        }
         return try cache.withLock(key, timeout: request.deadline?.remainingSeconds ?? configuration.server.timeout) {
             try request.deadline?.check()
             // Another thread or process may have finished it while this one waited.
-            if let file = cache.lookup(key) { return .internalRedirect(file.internalURI) }
-            let result = try render(path, options: options, acceptable: acceptable, fetcher: fetcher, deadline: request.deadline)
+            if let file = cache.lookup(key) {
+                trace.cache = (file.tier, hit: true)
+                return .internalRedirect(file.internalURI)
+            }
+            let result = try render(path, options: options, acceptable: acceptable, fetcher: fetcher, deadline: request.deadline,
+                                    trace: trace, logger: logger)
             do {
-                return .internalRedirect(try cache.store(result.bytes, key: key, extension: result.format.fileExtension).internalURI)
+                let file = try cache.store(result.bytes, key: key, extension: result.format.fileExtension)
+                trace.cache = (file.tier, hit: false)
+                return .internalRedirect(file.internalURI)
             } catch {
                 logger.error("cache write failed", metadata: ["error": "\(error)"])
                 return result.response(ttl: configuration.output.ttl)
@@ -142,11 +165,23 @@ public struct RequestHandler: Sendable {
         options.expires == nil && options.filename == nil && !options.returnAttachment
     }
 
+    /// The source's bytes, its download timed for the log line.
+    private func fetch(_ path: ProcessingPath, options: ProcessingOptions, fetcher: SourceFetcher, deadline: Deadline?,
+                       trace: RequestTrace) throws -> [UInt8] {
+        let started = ContinuousClock.now
+        defer { trace.fetchSeconds = (ContinuousClock.now - started) / .seconds(1) }
+        return try fetcher.fetch(path.source, deadline: deadline, maxBytes: options.maxSrcFileSize)
+    }
+
     private func render(_ path: ProcessingPath, options: ProcessingOptions, acceptable: Set<ImageFormat>, fetcher: SourceFetcher,
-                        deadline: Deadline?) throws -> ProcessedImage {
-        let source = try fetcher.fetch(path.source, deadline: deadline, maxBytes: options.maxSrcFileSize)
+                        deadline: Deadline?, trace: RequestTrace, logger: Logger) throws -> ProcessedImage {
+        let source = try fetch(path, options: options, fetcher: fetcher, deadline: deadline, trace: trace)
         let watermark = try watermarks.bytes(for: options, fetcher: fetcher, deadline: deadline)
+        let started = ContinuousClock.now
         let result = try processor.process(source, options: options, watermark: watermark, acceptable: acceptable, deadline: deadline)
+        trace.processSeconds = (ContinuousClock.now - started) / .seconds(1)
+        trace.encodeSeconds = result.encodeSeconds
+        trace.format = result.format
         logger.debug("processed", metadata: [
             "source": "\(result.sourceWidth)x\(result.sourceHeight)", "result": "\(result.width)x\(result.height)",
             "format": "\(result.format.rawValue)", "bytes": "\(result.bytes.count)",

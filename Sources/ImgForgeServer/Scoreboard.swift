@@ -33,12 +33,7 @@ final class Scoreboard: @unchecked Sendable {
     /// A new, zeroed scoreboard for `slotCount` responder threads: an unlinked file in RAM
     /// (or the temporary directory), so nothing is left behind whatever happens.
     static func create(slotCount: Int) throws -> Scoreboard {
-        let directory = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
-        var template = Array("\(directory)/imgforge-scoreboard-XXXXXX".utf8CString)
-        let fd = mkstemp(&template)
-        guard fd >= 0 else { throw SocketError.errno("scoreboard") }
-        unlink(template)
-        guard ftruncate(fd, off_t(headerSize + slotCount * slotSize)) == 0 else { throw SocketError.errno("scoreboard") }
+        let fd = try SharedMemoryFile.create("scoreboard", size: headerSize + slotCount * slotSize)
         let scoreboard = try Scoreboard(descriptor: fd, slotCount: slotCount)
         scoreboard.memory.storeBytes(of: getpid(), as: pid_t.self)
         return scoreboard

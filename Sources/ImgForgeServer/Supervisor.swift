@@ -1,6 +1,7 @@
 import Foundation
 import ImgForgeCache
 import ImgForgeCore
+import CoreMetrics
 import Logging
 
 /// `imgforge serve`: owns the listening socket and keeps a pool of worker processes accepting
@@ -16,7 +17,11 @@ public final class Supervisor {
 
     private var socket: ListeningSocket!
     private var scoreboard: Scoreboard!
+    private var board: MetricsBoard!
+    /// The supervisor's own series (restarts, kills, the pool's size), in its region of the board.
+    private var metrics: BoardMetricsFactory!
     private var status: PoolStatus?
+    private var prometheus: MetricsListener?
     /// The current worker of each index.
     private var workers: [Int: WorkerProcess] = [:]
     /// Workers asked to finish and exit (recycled or replaced), until they have.
@@ -41,16 +46,30 @@ public final class Supervisor {
 
     public func run() throws {
         ShutdownSignals.block()
+        // What this start runs with, secrets masked: the first thing to read when a setting seems ignored.
+        logger.info("configuration", metadata: Logger.Metadata(uniqueKeysWithValues: configuration.summary.map { ($0.variable, .string($0.value)) }))
         socket = try ListeningSocket.inherited() ?? ListeningSocket.bind(configuration.server.bind)
         socket.makeNonBlocking()
         let server = configuration.server
         scoreboard = try Scoreboard.create(slotCount: server.workerProcesses * server.workerThreads)
+        board = try MetricsBoard.create(workers: server.workerProcesses)
+        metrics = BoardMetricsFactory(board: board, region: MetricsBoard.supervisorRegion)
+        Gauge(label: "workers_configured", factory: metrics).record(server.workerProcesses)
+        let page = MetricsPage(board: board, scoreboard: scoreboard, listening: socket.descriptor, server: server, version: version)
         if let address = server.statusBind {
             try FastCGIConnection.startLibrary()
             do {
-                status = PoolStatus(socket: try ListeningSocket.bind(address, backlog: 64), scoreboard: scoreboard)
+                status = PoolStatus(socket: try ListeningSocket.bind(address, backlog: 64), scoreboard: scoreboard, metrics: page,
+                                    security: configuration.security)
             } catch {
                 throw SocketError("cannot listen for /status on \(address) (IMGFORGE_STATUS_BIND): \(error)")
+            }
+        }
+        if let address = server.prometheusBind {
+            do {
+                prometheus = MetricsListener(socket: try ListeningSocket.bind(address, backlog: 64), page: page)
+            } catch {
+                throw SocketError("cannot listen for /metrics on \(address) (IMGFORGE_PROMETHEUS_BIND): \(error)")
             }
         }
         // The cache is prepared once, here; workers only use it, and one janitor serves the pool.
@@ -61,13 +80,17 @@ public final class Supervisor {
             }
         }
         for index in 0..<server.workerProcesses { try spawn(index) }
+        let tiers = CacheSetup.tiers(configuration.cache).map { "\($0.kind.rawValue):\($0.root)" }
         logger.info("imgforge \(version) listening", metadata: [
-            "on": "\(socket.description)", "workers": "\(server.workerProcesses)",
-            "threads_per_worker": "\(server.workerThreads)", "timeout": "\(server.timeout)s",
+            "on": "\(socket.description)", "worker_processes": "\(server.workerProcesses)",
+            "threads_per_worker": "\(server.workerThreads)", "queue": "\(server.queueSize)", "timeout": "\(server.timeout)s",
             "status": "\(status?.address ?? "answered by the workers")",
+            "metrics": "\(prometheus.map { "\($0.address) and /metrics" } ?? "/metrics")",
+            "cache": "\(tiers.isEmpty ? "none" : tiers.joined(separator: ","))",
         ])
         publish()
         status?.start()
+        prometheus?.start()
         janitor?.start()
         let signal = supervise()
         janitor?.stop()
@@ -75,7 +98,8 @@ public final class Supervisor {
     }
 
     private func spawn(_ index: Int) throws {
-        let worker = try WorkerProcess.spawn(index: index, executable: executable, listening: socket.descriptor, scoreboard: scoreboard.descriptor)
+        let worker = try WorkerProcess.spawn(index: index, executable: executable, listening: socket.descriptor, scoreboard: scoreboard.descriptor,
+                                             metrics: board.descriptor)
         workers[index] = worker
         logger.debug("worker started", metadata: ["worker": "\(index)", "pid": "\(worker.pid)"])
     }
@@ -127,6 +151,7 @@ public final class Supervisor {
                 ])
                 kill(worker.pid, SIGKILL)
                 overdue.insert(worker.pid)
+                Counter(label: "worker_deadline_kills_total", factory: metrics).increment()
                 break
             }
         }
@@ -136,6 +161,7 @@ public final class Supervisor {
     /// What `/status` reports, refreshed on every turn of the supervision loop.
     private func publish() {
         status?.publish(PoolView(configured: configuration.server.workerProcesses, alive: workers.count, restarts: restarts))
+        Gauge(label: "workers_alive", factory: metrics).record(workers.count)
     }
 
     /// One replacement at a time: the old worker finishes what it serves while its successor
@@ -163,6 +189,7 @@ public final class Supervisor {
             guard let (index, worker) = workers.first(where: { $0.value.pid == pid }) else { continue }
             workers[index] = nil
             restarts += 1
+            Counter(label: "worker_restarts_total", dimensions: [("reason", exit.reason)], factory: metrics).increment()
             if exit.isClean {
                 // It retired itself (request count or memory): replace it at once.
                 quickDeaths[index] = 0
@@ -209,6 +236,7 @@ public final class Supervisor {
         logger.info("stopping", metadata: ["signal": "\(ExitStatus.name(signal))"])
         socket.unlinkPath()
         status?.stop()
+        prometheus?.stop()
         let all = Array(workers.values) + Array(retiring.values)
         for worker in all { kill(worker.pid, SIGTERM) }
         var alive = Set(all.map(\.pid))

@@ -7,14 +7,16 @@ struct WorkerProcess {
     let pid: pid_t
     let started: UInt64
 
-    /// Starts `executable worker <index>` with the listening socket on fd 0 and the scoreboard
-    /// on fd 3; the worker reads the same environment the supervisor was started with.
-    static func spawn(index: Int, executable: String, listening: Int32, scoreboard: Int32) throws -> WorkerProcess {
+    /// Starts `executable worker <index>` with the listening socket on fd 0, the scoreboard on
+    /// fd 3 and the metrics board on fd 4; the worker reads the same environment the supervisor
+    /// was started with.
+    static func spawn(index: Int, executable: String, listening: Int32, scoreboard: Int32, metrics: Int32) throws -> WorkerProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, listening, ListeningSocket.workerDescriptor)
         posix_spawn_file_actions_adddup2(&actions, scoreboard, Scoreboard.workerDescriptor)
+        posix_spawn_file_actions_adddup2(&actions, metrics, MetricsBoard.workerDescriptor)
         // `ps` shows one clear line per process: "imgforge worker 2".
         let words: [String] = ["imgforge", "worker", String(index)]
         let arguments: [UnsafeMutablePointer<CChar>?] = words.map { word in word.withCString { strdup($0) } } + [nil]
@@ -46,6 +48,13 @@ struct ExitStatus: CustomStringConvertible {
     var code: Int32 { (raw >> 8) & 0xff }
     /// Exited by itself with status 0: a worker that retired.
     var isClean: Bool { signal == nil && code == 0 }
+
+    /// The `reason` label of `worker_restarts_total`.
+    var reason: String {
+        guard let signal else { return code == 0 ? "recycled" : "exited" }
+        let name = Self.name(signal)
+        return MetricCatalogue.restartReasons.contains(name) ? name : "other"
+    }
 
     var description: String {
         if let signal { return "killed by signal \(signal) (\(Self.name(signal)))" }

@@ -25,14 +25,9 @@ struct Serve: ParsableCommand {
 }
 
 extension Serve {
-    /// Log lines on standard error at the configured level; the supervisor and its workers alike.
+    /// Log lines on standard error, in the configured format and levels; the supervisor and its workers alike.
     static func bootstrapLogging(_ configuration: Configuration) -> Logger {
-        let level = configuration.server.logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LineLogHandler.bootstrap(filter: configuration.server.logFilter, format: configuration.server.logFormat)
         return Logger(label: "imgforge")
     }
 }

@@ -31,30 +31,6 @@ func cacheFiles(_ link: String) -> [String] {
     return files
 }
 
-/// Runs `body` on `count` plain threads at once and returns their results.
-private func concurrently<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
-    let results = ResultsBox<T>(count)
-    let group = DispatchGroup()
-    for index in 0..<count {
-        group.enter()
-        Thread {
-            results.set(index, body(index))
-            group.leave()
-        }.start()
-    }
-    group.wait()
-    return results.values
-}
-
-final class ResultsBox<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [T?]
-
-    init(_ count: Int) { storage = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: T) { lock.withLock { storage[index] = value } }
-    var values: [T] { lock.withLock { storage.compactMap { $0 } } }
-}
-
 @Suite(.serialized, .serviceStack(cached))
 struct CacheHitTests {
     @Test func nginxAloneServesHitsWithTheSameBytesAndHeaders() throws {

@@ -95,7 +95,8 @@ struct HardeningTests {
         #expect(forged.status == 400 && forged.text.contains("\\n") && !forged.text.dropLast().contains("\n"), "\(forged.text)")
         let lines = stack.imgforgeLog.split(separator: "\n")
         #expect(!lines.contains { $0.hasPrefix("FAKE ENTRY") }, "no forged line in the log")
-        #expect(lines.contains { $0.contains("FAKE ENTRY") && $0.contains("request refused") }, "the refusal is logged on its own line")
+        #expect(lines.contains { $0.contains("FAKE ENTRY") && $0.contains("msg=request ") && $0.contains("status=400") },
+                "the refusal is logged on its own line")
     }
 
     /// L5: a URI whose dot segments nginx resolves to /status used to reach the status location

@@ -167,12 +167,13 @@ public struct ImageProcessor: Sendable {
         if format == .avif && (image.width < 16 || frameHeight < 16) {
             format = image.hasAlpha ? .png : .jpeg
         }
+        let started = ContinuousClock.now
         let encoded = try Encoder.encode(image, as: format, quality: quality(for: format, options: context.options, settings: settings),
                                          options: context.options, strip: context.stripOnSave)
         return ProcessedImage(
             bytes: encoded, format: format, width: image.width, height: frameHeight, frames: context.frameCount,
             variesByAccept: context.output.negotiated, sourceWidth: header.width, sourceHeight: header.height,
-            shrinkOnLoad: context.shrinkOnLoad
+            shrinkOnLoad: context.shrinkOnLoad, encodeSeconds: (ContinuousClock.now - started) / .seconds(1)
         )
     }
 

@@ -16,6 +16,10 @@ public struct ProcessedImage: Sendable {
     public var sourceHeight: Int
     /// How much smaller than the source it was decoded (1: full size).
     public var shrinkOnLoad: Double = 1
+    /// Seconds inside the encoder, which is also where libvips decodes and runs every stage
+    /// (lazily, tile by tile): the pixel work. The rest of processing is reading headers and
+    /// planning.
+    public var encodeSeconds: Double = 0
 }
 
 /// What `/info` reports about a source, and what the options would make of it.

@@ -1,0 +1,185 @@
+import Foundation
+import Testing
+
+/// What an operator reads: `/metrics` (through nginx and on `IMGFORGE_PROMETHEUS_BIND`), one
+/// view of the whole pool that survives a worker's death, and one log line per request carrying
+/// nginx's request id, in both log formats.
+@Suite(.serialized)
+struct ObservabilityTests {
+    /// Parsed Prometheus text: `name{labels}` → value.
+    struct Scrape {
+        var values: [String: Double] = [:]
+
+        init(_ text: String) {
+            for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+                guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
+                values[String(line[..<space])] = value
+            }
+        }
+
+        subscript(_ series: String) -> Double { values[series] ?? 0 }
+    }
+
+    private func scrape(_ stack: ServiceStack) throws -> Scrape {
+        let response = try stack.get("/metrics")
+        #expect(response.status == 200 && response.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true,
+                "\(response.status) \(response.text.prefix(200))")
+        return Scrape(response.text)
+    }
+
+    @Test func metricsAreTheSumOverWorkersAndSurviveAWorkersDeath() throws {
+        let prometheusPort = try Sockets.freePort()
+        let stack = try ServiceStack(environment: ["IMGFORGE_WORKERS": "2", "IMGFORGE_PROMETHEUS_BIND": "127.0.0.1:\(prometheusPort)"])
+        defer { stack.stop() }
+        try stack.writeLocal("m.jpg", try TestImage.quadrants(width: 120, height: 80, suffix: ".jpg"))
+        let before = try scrape(stack)
+        #expect(before["workers_alive"] == 2 && before["image_operation_concurrency_limit"] == 2)
+
+        // Eight misses over two workers, one refusal, one source that is not there.
+        let requests = 8
+        let answers = concurrently(requests) { index in try? stack.get("/unsafe/rs:fit:\(40 + index):40/plain/local:///m.jpg") }
+        #expect(answers.allSatisfy { $0?.status == 200 })
+        #expect(try stack.get("/unsafe/rs:fit:-1:0/plain/local:///m.jpg").status == 400)
+        #expect(try stack.get("/unsafe/rs:fit:10:10/plain/local:///missing.jpg").status == 404)
+
+        let after = try scrape(stack)
+        let served = after[#"status_codes_total{status="200"}"#] - before[#"status_codes_total{status="200"}"#]
+        #expect(served == Double(requests), "200s counted: \(served)")
+        #expect(after[#"status_codes_total{status="400"}"#] - before[#"status_codes_total{status="400"}"#] == 1)
+        #expect(after[#"status_codes_total{status="404"}"#] - before[#"status_codes_total{status="404"}"#] == 1)
+        #expect(after[#"processed_images_total{format="jpeg"}"#] - before[#"processed_images_total{format="jpeg"}"#] == Double(requests))
+        #expect(after[#"image_processing_duration_seconds_count{format="jpeg"}"#] == after[#"processed_images_total{format="jpeg"}"#])
+        #expect(after[#"image_processing_duration_seconds_bucket{format="jpeg",le="+Inf"}"#] == after[#"processed_images_total{format="jpeg"}"#])
+        #expect(after["http_requests_duration_seconds_count"] - before["http_requests_duration_seconds_count"] >= Double(requests + 2))
+        #expect(after[#"source_images_fetched_total{status="ok"}"#] - before[#"source_images_fetched_total{status="ok"}"#] == Double(requests))
+        #expect(after[#"source_images_fetched_total{status="404"}"#] - before[#"source_images_fetched_total{status="404"}"#] == 1)
+        #expect(after["process_resident_memory_bytes"] > 10_000_000)
+        #expect(after.values.keys.contains("image_operations_waiting"))
+
+        // Kill a worker: its counts stay, its replacement adds to them, the restart is counted by signal.
+        let victim = try #require(stack.workerPIDs.first)
+        kill(victim, SIGKILL)
+        let deadline = Date().addingTimeInterval(5)
+        var killed = try scrape(stack)
+        while (killed["workers_alive"] != 2 || killed[#"worker_restarts_total{reason="SIGKILL"}"#] == 0) && Date() < deadline {
+            usleep(50_000)
+            killed = try scrape(stack)
+        }
+        #expect(killed["workers_alive"] == 2 && !stack.workerPIDs.contains(victim), "replaced")
+        #expect(killed[#"status_codes_total{status="200"}"#] == after[#"status_codes_total{status="200"}"#],
+                "the dead worker's counts are still in the sum")
+        #expect(killed[#"worker_restarts_total{reason="SIGKILL"}"#] - before[#"worker_restarts_total{reason="SIGKILL"}"#] == 1)
+        let more = concurrently(4) { index in try? stack.get("/unsafe/rs:fit:\(90 + index):40/plain/local:///m.jpg") }
+        #expect(more.allSatisfy { $0?.status == 200 })
+        let last = try scrape(stack)
+        #expect(last[#"status_codes_total{status="200"}"#] == after[#"status_codes_total{status="200"}"#] + 4)
+
+        // The supervisor's own listener serves the same view.
+        let direct = try HTTPTestClient.get(port: prometheusPort, "/metrics")
+        #expect(direct.status == 200)
+        #expect(Scrape(direct.text)[#"status_codes_total{status="200"}"#] == last[#"status_codes_total{status="200"}"#])
+        #expect(try HTTPTestClient.get(port: prometheusPort, "/status").status == 404)
+        print("metrics | 2 workers | \(requests) misses + 400 + 404, SIGKILL of one worker, 4 more | status_codes_total{200} "
+              + "\(Int(before[#"status_codes_total{status="200"}"#])) → \(Int(after[#"status_codes_total{status="200"}"#])) → "
+              + "\(Int(killed[#"status_codes_total{status="200"}"#])) (after the kill) → \(Int(last[#"status_codes_total{status="200"}"#])) | "
+              + "restarts{SIGKILL} \(Int(last[#"worker_restarts_total{reason="SIGKILL"}"#]))")
+        let excerpt = direct.text.split(separator: "\n").filter {
+            $0.hasPrefix("status_codes_total") || $0.hasPrefix("processed_images_total") || $0.hasPrefix("worker_restarts_total")
+                || $0.hasPrefix("image_operation") || $0.hasPrefix("http_requests_duration_seconds_count")
+                || $0.hasPrefix("source_images_fetched_total") || $0.hasPrefix("workers_alive")
+        }
+        print("metrics excerpt | " + excerpt.joined(separator: " | "))
+    }
+
+    @Test func metricsAreForAllowedAddressesAndTheSecret() throws {
+        let stack = try ServiceStack(environment: ["IMGFORGE_SECRET": "s3cr3t", "IMGFORGE_METRICS_ALLOW": "10.0.0.0/8"])
+        defer { stack.stop() }
+        #expect(try stack.get("/metrics", headers: ["Authorization": "Bearer s3cr3t"]).status == 403, "127.0.0.1 is not allowed")
+        #expect(try stack.get("/nginx_status", headers: ["Authorization": "Bearer s3cr3t"]).status == 403)
+        let open = try ServiceStack(environment: ["IMGFORGE_SECRET": "s3cr3t"])
+        defer { open.stop() }
+        #expect(try open.get("/metrics").status == 403, "the secret is required")
+        let metrics = try open.get("/metrics", headers: ["Authorization": "Bearer s3cr3t"])
+        #expect(metrics.status == 200 && metrics.text.contains("image_operation_concurrency_limit"))
+        let nginx = try open.get("/nginx_status", headers: ["Authorization": "Bearer s3cr3t"])
+        #expect(nginx.status == 200 && nginx.text.contains("Active connections"))
+    }
+
+    /// The request line of `id` in the log, waiting for it a moment.
+    private func requestLine(_ stack: ServiceStack, id: String) -> String? {
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            if let line = stack.imgforgeLog.split(separator: "\n").first(where: { $0.contains(id) && $0.contains("msg") && $0.contains("request")
+                && ($0.contains("msg=request ") || $0.contains(#""msg":"request""#)) }) {
+                return String(line)
+            }
+            usleep(20_000)
+        }
+        return nil
+    }
+
+    @Test(arguments: ["logfmt", "json"])
+    func oneLinePerRequestWithNginxsRequestID(format: String) throws {
+        let stack = try ServiceStack(environment: ["IMGFORGE_LOG_FORMAT": format, "IMGFORGE_LOG_LEVEL": "info",
+                                                   "IMGFORGE_KEY": testKey, "IMGFORGE_SALT": testSalt])
+        defer { stack.stop() }
+        try stack.writeLocal("l.jpg", try TestImage.quadrants(width: 120, height: 80, suffix: ".jpg"))
+        let url = try signed("/rs:fit:60:60/plain/local:///l.jpg")
+        let response = try stack.get(url)
+        #expect(response.status == 200)
+        let id = try #require(response.header("X-Request-ID"))
+        let line = try #require(requestLine(stack, id: id), "no request line carries the X-Request-ID \(id)")
+        let fields: [String: String]
+        if format == "json" {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+            fields = object.mapValues { "\($0)" }
+        } else {
+            fields = Self.logfmt(line)
+        }
+        let signature = String(url.dropFirst().prefix { $0 != "/" })
+        #expect(fields["request_id"] == id && fields["status"] == "200" && fields["method"] == "GET", "\(line)")
+        #expect(fields["path"] == "/rs:fit:60:60/plain/local:///l.jpg" && !line.contains(signature), "no signature in the log: \(line)")
+        #expect(fields["worker"].flatMap(Int.init) != nil, "\(line)")
+        for duration in ["queue_ms", "fetch_ms", "process_ms", "encode_ms", "total_ms"] {
+            #expect(fields[duration].flatMap(Double.init) != nil, "\(duration) in \(line)")
+        }
+        #expect(fields["format"] == "jpeg" && fields["bytes"] != nil && fields["level"] == "info" && fields["time"] != nil, "\(line)")
+        print("log line | \(format) | \(line)")
+
+        // A refusal says why.
+        let refused = try stack.get("/unsafe/rs:fit:10:10/plain/local:///nowhere.jpg")
+        let refusedID = try #require(refused.header("X-Request-ID"))
+        let refusedLine = try #require(requestLine(stack, id: refusedID))
+        #expect(refusedLine.contains("404") && refusedLine.contains("not found"), "\(refusedLine)")
+    }
+
+    /// `key=value` and `key="quoted \" value"` pairs.
+    static func logfmt(_ line: String) -> [String: String] {
+        var fields: [String: String] = [:]
+        var rest = Substring(line)
+        while !rest.isEmpty {
+            rest = rest.drop { $0 == " " }
+            let key = rest.prefix { $0 != "=" }
+            rest = rest.dropFirst(key.count + 1)
+            var value = ""
+            if rest.first == "\"" {
+                rest = rest.dropFirst()
+                while let character = rest.first, character != "\"" {
+                    if character == "\\", let next = rest.dropFirst().first {
+                        value.append(next == "n" ? "\n" : next)
+                        rest = rest.dropFirst(2)
+                    } else {
+                        value.append(character)
+                        rest = rest.dropFirst()
+                    }
+                }
+                rest = rest.dropFirst()
+            } else {
+                value = String(rest.prefix { $0 != " " })
+                rest = rest.dropFirst(value.count)
+            }
+            if !key.isEmpty { fields[String(key)] = value }
+        }
+        return fields
+    }
+}
