@@ -255,6 +255,23 @@ public final class DiskCache: Sendable {
     /// The cache's own directories must be real directories of this user that nobody else can
     /// write: in a shared place such as /dev/shm, another user could otherwise have made them
     /// first and then swap what nginx serves, or point `tmp` at files to be deleted.
+    /// What preparing `tier` at start would fail on, found without creating or changing
+    /// anything (`imgforge check`): a root that is not this user's own directory, or a place
+    /// where it cannot be created.
+    public static func checkPreparable(_ tier: CacheTier) throws {
+        var info = stat()
+        if lstat(tier.root, &info) == 0 {
+            try checkOwned(tier.root)
+            guard access(tier.root, W_OK | X_OK) == 0 else { throw CacheError("\(tier.root) is not writable: \(String(cString: strerror(errno)))") }
+            return
+        }
+        var ancestor = (tier.root as NSString).deletingLastPathComponent
+        while lstat(ancestor, &info) != 0 && ancestor != "/" { ancestor = (ancestor as NSString).deletingLastPathComponent }
+        guard access(ancestor, W_OK | X_OK) == 0 else {
+            throw CacheError("cannot create \(tier.root): \(ancestor) is not writable by this user")
+        }
+    }
+
     private static func checkOwned(_ path: String) throws {
         var info = stat()
         guard lstat(path, &info) == 0 else { throw CacheError("cannot inspect \(path): \(String(cString: strerror(errno)))") }
