@@ -106,6 +106,7 @@ public struct NginxConfig {
             "server {",
             "    listen \(listen);",
             "    server_name _;",
+            "    server_tokens off;",
             "    # imgforge reads the raw request URI: keep `//` and escapes of source URLs intact.",
             "    merge_slashes off;",
             "",
@@ -143,19 +144,24 @@ public struct NginxConfig {
                 "    }",
             ]
         } else {
-            let candidates = tiers.flatMap { tier in
-                CacheSetup.extensions.map { "\(tier.root)/current/$imgforge_key$imgforge_variant_suffix.\($0)" }
+            // Each tier in a location of its own whose root is the tier's `current`: only names made of
+            // the key can be tried, nothing else of the filesystem. A miss goes on to the next tier, then imgforge.
+            let names = CacheSetup.extensions.map { "/$imgforge_key$imgforge_variant_suffix.\($0)" }.joined(separator: " ")
+            for (position, tier) in tiers.enumerated() {
+                let next = position + 1 < tiers.count ? "@imgforge_\(tiers[position + 1].kind.rawValue)" : "@imgforge"
+                lines += position == 0
+                    ? ["    # Hits: straight from the cache directory, without imgforge.", "    location / {"] + secretCheck
+                    : ["    location @imgforge_\(tier.kind.rawValue) {"]
+                lines += [
+                    "        root \(tier.root)/current;",
+                    "        default_type application/octet-stream;",
+                ] + imageHeaders + [
+                    "        try_files \(names) \(next);",
+                    "    }",
+                    "",
+                ]
             }
             lines += [
-                "    # Hits: straight from the cache directory, without imgforge.",
-                "    location / {",
-            ] + secretCheck + [
-                "        root /;",
-                "        default_type application/octet-stream;",
-            ] + imageHeaders + [
-                "        try_files " + candidates.joined(separator: " ") + " @imgforge;",
-                "    }",
-                "",
                 "    # Misses: imgforge processes, writes the file, and hands the request back here.",
                 "    location @imgforge {",
                 "        include \(fastcgiParams);",
@@ -181,6 +187,9 @@ public struct NginxConfig {
         if configuration.security.secret != nil {
             lines += Self.textAnswer("@imgforge_forbidden", 403, "forbidden: missing or wrong Authorization bearer secret")
         }
+        lines += Self.textAnswer("@imgforge_metrics_forbidden", 403, configuration.security.secret == nil
+            ? "forbidden: not from an address of IMGFORGE_METRICS_ALLOW"
+            : "forbidden: not from an address of IMGFORGE_METRICS_ALLOW, or a missing or wrong Authorization bearer secret")
         if let message = limitMessage {
             lines += Self.textAnswer("@imgforge_limited", 429, message)
         }
@@ -202,23 +211,42 @@ public struct NginxConfig {
 
     /// `/metrics` (imgforge's, from the supervisor's socket when it has one) and `/nginx_status`
     /// (nginx's own counters, from which the hits are counted): for the addresses of
-    /// `IMGFORGE_METRICS_ALLOW` only, and with the bearer secret when there is one.
+    /// `IMGFORGE_METRICS_ALLOW` only, and with the bearer secret when there is one. Both are
+    /// access checks (`allow`/`deny`, and `auth_request` for the secret), so nginx applies them
+    /// together and a refused address learns nothing about the secret.
     private var metricsLocations: [String] {
-        let access = configuration.server.metricsAllow.map { "        allow \($0);" } + ["        deny all;"]
-        return [
+        let allow = configuration.server.metricsAllow
+        let access = allow.map { "        allow \($0);" } + (allow.contains("all") ? [] : ["        deny all;"])
+            + (configuration.security.secret == nil ? [] : ["        auth_request /_imgforge_bearer;"])
+            + ["        error_page 403 @imgforge_metrics_forbidden;"]
+        var lines = [
             "    location = /metrics {",
-        ] + access + secretCheck + [
+        ] + access + [
             "        include \(fastcgiParams);",
             "        fastcgi_param REQUEST_ID \(Self.requestID);",
             "        fastcgi_pass \(statusUpstream);",
             "    }",
             "",
             "    location = /nginx_status {",
-        ] + access + secretCheck + [
+        ] + access + [
             "        stub_status;",
             "    }",
             "",
         ]
+        if configuration.security.secret != nil {
+            lines += [
+                "    # The bearer secret, as an access check of /metrics and /nginx_status.",
+                "    location = /_imgforge_bearer {",
+                "        internal;",
+                "        if ($imgforge_authorized = 0) {",
+                "            return 403;",
+                "        }",
+                "        return 204;",
+                "    }",
+                "",
+            ]
+        }
+        return lines
     }
 
     /// The request id of nginx's answers and imgforge's logs: unique per nginx instance, and far
