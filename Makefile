@@ -2,9 +2,10 @@
 
 PORT ?= 8080
 HOST ?= 127.0.0.1
-# Debian packages the build, the demo and the tests need (systemd: systemd-analyze checks the units).
+# Debian packages the build, the demo and the tests need (systemd: systemd-analyze checks the units;
+# spawn-fcgi: the shared-hosting kit's test).
 PACKAGES := pkg-config libvips-dev libvips-tools libcurl4-openssl-dev libfcgi-dev nginx curl openssl python3 python3-venv \
-	systemd
+	systemd spawn-fcgi
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: run test stress sanitize deps build build-debug clean

@@ -24,6 +24,30 @@ struct SystemdSocketActivationTests {
     }
 }
 
+/// The shared-hosting kit: deploy/spawn-fcgi/imgforge-spawn reads an environment file and runs
+/// spawn-fcgi, which creates the socket and hands it to imgforge; nginx (rendered from the same
+/// settings) serves misses and then hits, and /status comes from the supervisor's socket beside it.
+@Suite(.serialized, .serviceStack(["IMGFORGE_WORKERS": "2", "IMGFORGE_CACHE_TYPE": "disk", "IMGFORGE_CACHE_DISK_PATH": "{stack}/cache",
+                                   "IMGFORGE_KEY": testKey, "IMGFORGE_SALT": testSalt], socket: .spawnFCGI))
+struct SpawnFCGITests {
+    @Test func servesThroughSpawnFCGI() throws {
+        let stack = try currentStack()
+        try expectServesAResize(stack, suffix: ".jpg", listeningOn: "fd 0")
+        let status = try stack.get("/status")
+        #expect(status.status == 200 && status.text.contains(#""alive":2"#), "the supervisor's own answer: \(status.text)")
+        let url = try signed("/rs:fit:40:40/plain/local:///a.jpg")
+        let miss = try stack.get(url), hit = try stack.get(url)
+        #expect(miss.status == 200 && hit.status == 200 && miss.body == hit.body)
+        let access = try String(contentsOf: stack.directory.appendingPathComponent("nginx/logs/access.log"), encoding: .utf8)
+        #expect(access.split(separator: "\n").filter { $0.contains("rs:fit:40:40") }.last?.contains("upstream=- ") == true,
+                "the second answer is a hit nginx served alone: \(access.suffix(400))")
+        // spawn-fcgi exec'ed imgforge: the process the kit started is the supervisor.
+        let command = try String(contentsOfFile: "/proc/\(stack.supervisorPID)/cmdline", encoding: .utf8)
+        #expect(command.replacingOccurrences(of: "\0", with: " ").hasSuffix("imgforge serve "), "\(command)")
+        print("spawn-fcgi | deploy/spawn-fcgi/imgforge-spawn → spawn-fcgi → imgforge serve | 2 workers | miss \(miss.status), hit \(hit.status) from nginx")
+    }
+}
+
 /// imgforge binding its own TCP port.
 @Suite(.serviceStack(socket: .tcp))
 struct TCPBindTests {

@@ -14,6 +14,9 @@ final class ServiceStack: @unchecked Sendable {
         case tcp
         /// systemd's socket-activation protocol: the socket on fd 3, `LISTEN_PID` and `LISTEN_FDS=1`.
         case systemd
+        /// The shared-hosting kit: `deploy/spawn-fcgi/imgforge-spawn` with an environment file, which
+        /// runs spawn-fcgi, which creates the socket and hands it to imgforge on fd 0.
+        case spawnFCGI
     }
 
     @TaskLocal static var current: ServiceStack?
@@ -71,11 +74,25 @@ final class ServiceStack: @unchecked Sendable {
         case .tcp:
             upstream = "127.0.0.1:\(try Sockets.freePort())"
             imgforgeEnvironment["IMGFORGE_BIND"] = upstream
+        case .spawnFCGI:
+            break
         }
         self.upstream = upstream
         self.imgforgeEnvironment = imgforgeEnvironment
-        self.inheritedSocket = socketMode != .bind && socketMode != .tcp
-        if socketMode == .systemd {
+        self.inheritedSocket = socketMode == .inherited || socketMode == .systemd
+        if socketMode == .spawnFCGI {
+            // Its settings come from the file, as on a shared host; the process environment has none.
+            let file = directory.appendingPathComponent("imgforge.env")
+            let lines = imgforgeEnvironment.filter { $0.key.hasPrefix("IMGFORGE_") }.sorted { $0.key < $1.key }
+                .map { "\($0.key)='\($0.value.replacingOccurrences(of: "'", with: "'\\''"))'" }
+            try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+            var environment = imgforgeEnvironment.filter { !$0.key.hasPrefix("IMGFORGE_") }
+            environment["IMGFORGE_BINARY"] = try Self.imgforgeBinary().path
+            imgforge = try Self.launch(
+                Self.repository.appendingPathComponent("deploy/spawn-fcgi/imgforge-spawn"), [file.path], environment: environment,
+                log: directory.appendingPathComponent("imgforge.log")
+            )
+        } else if socketMode == .systemd {
             // What systemd does: the socket on fd 3, LISTEN_PID naming the process, LISTEN_FDS=1.
             // (The shell moves the socket from fd 0 and then becomes imgforge, keeping its pid.)
             imgforge = try Self.launch(
