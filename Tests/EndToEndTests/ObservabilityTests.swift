@@ -91,6 +91,35 @@ struct ObservabilityTests {
         print("metrics excerpt | " + excerpt.joined(separator: " | "))
     }
 
+    /// Requests nginx has passed on that no worker has taken yet wait in the listening socket's
+    /// queue: the kernel's count of them is `image_operations_waiting`.
+    @Test(arguments: [ServiceStack.SocketMode.bind, .tcp])
+    func waitingRequestsAreTheListeningSocketsQueue(socket: ServiceStack.SocketMode) throws {
+        let stack = try ServiceStack(environment: ["IMGFORGE_WORKERS": "1", "IMGFORGE_TIMEOUT": "20"], socketMode: socket)
+        defer { stack.stop() }
+        let jpeg = try TestImage.quadrants(width: 100, height: 100, suffix: ".jpg")
+        stack.origin.serve("/slow.jpg", .custom { connection in
+            usleep(1_500_000)
+            connection.sendHead(status: 200, headers: [("Content-Type", "image/jpeg"), ("Content-Length", "\(jpeg.count)")])
+            connection.send(jpeg)
+        })
+        let requests = (0..<3).map { index in
+            Background { Outcome.of(stack, "/unsafe/rs:fit:\(20 + index):20/plain/\(stack.origin.url("/slow.jpg"))") }
+        }
+        // Until the first answer (1.5 s): one request served, two waiting.
+        var busiest = try scrape(stack)
+        let deadline = Date().addingTimeInterval(1.2)
+        while !(busiest["image_operations_active"] == 1 && busiest["image_operations_waiting"] == 2) && Date() < deadline {
+            usleep(50_000)
+            busiest = try scrape(stack)
+        }
+        #expect(busiest["image_operations_active"] == 1 && busiest["image_operations_waiting"] == 2,
+                "active \(busiest["image_operations_active"]), waiting \(busiest["image_operations_waiting"])")
+        for request in requests { #expect(request.wait(timeout: 15)?.status == 200) }
+        #expect(try scrape(stack)["image_operations_waiting"] == 0)
+        print("waiting | \(socket) socket | 1 worker, 3 slow requests | active \(Int(busiest["image_operations_active"])), waiting \(Int(busiest["image_operations_waiting"]))")
+    }
+
     @Test func metricsAreForAllowedAddressesAndTheSecret() throws {
         let stack = try ServiceStack(environment: ["IMGFORGE_SECRET": "s3cr3t", "IMGFORGE_METRICS_ALLOW": "10.0.0.0/8"])
         defer { stack.stop() }
