@@ -162,6 +162,7 @@ public final class Supervisor {
     private func publish() {
         status?.publish(PoolView(configured: configuration.server.workerProcesses, alive: workers.count, restarts: restarts))
         Gauge(label: "workers_alive", factory: metrics).record(workers.count)
+        Gauge(label: "process_resident_memory_bytes", factory: metrics).record(ProcessMemory.residentBytes() ?? 0)
     }
 
     /// One replacement at a time: the old worker finishes what it serves while its successor

@@ -95,20 +95,28 @@ struct ObservabilityTests {
     /// queue: the kernel's count of them is `image_operations_waiting`.
     @Test(arguments: [ServiceStack.SocketMode.bind, .tcp])
     func waitingRequestsAreTheListeningSocketsQueue(socket: ServiceStack.SocketMode) throws {
-        let stack = try ServiceStack(environment: ["IMGFORGE_WORKERS": "1", "IMGFORGE_TIMEOUT": "20"], socketMode: socket)
+        // The supervisor answers /metrics on a socket of its own (beside a unix socket by default; a TCP
+        // pool needs IMGFORGE_STATUS_BIND, or a worker would answer, after the requests queued before it).
+        var environment = ["IMGFORGE_WORKERS": "1", "IMGFORGE_TIMEOUT": "20"]
+        if socket == .tcp { environment["IMGFORGE_STATUS_BIND"] = "127.0.0.1:\(try Sockets.freePort())" }
+        let stack = try ServiceStack(environment: environment, socketMode: socket)
         defer { stack.stop() }
         let jpeg = try TestImage.quadrants(width: 100, height: 100, suffix: ".jpg")
         stack.origin.serve("/slow.jpg", .custom { connection in
-            usleep(1_500_000)
+            usleep(3_000_000)
             connection.sendHead(status: 200, headers: [("Content-Type", "image/jpeg"), ("Content-Length", "\(jpeg.count)")])
             connection.send(jpeg)
         })
-        let requests = (0..<3).map { index in
-            Background { Outcome.of(stack, "/unsafe/rs:fit:\(20 + index):20/plain/\(stack.origin.url("/slow.jpg"))") }
+        stack.origin.serve("/fast.jpg", .respond(status: 200, contentType: "image/jpeg", body: jpeg))
+        // The first request holds the only worker; the next two wait behind it.
+        var requests = [Background { Outcome.of(stack, "/unsafe/rs:fit:20:20/plain/\(stack.origin.url("/slow.jpg"))") }]
+        #expect(stack.waitForOrigin(["/slow.jpg"]))
+        requests += (0..<2).map { index in
+            Background { Outcome.of(stack, "/unsafe/rs:fit:\(30 + index):20/plain/\(stack.origin.url("/fast.jpg"))") }
         }
-        // Until the first answer (1.5 s): one request served, two waiting.
+        // Until the first answer (3 s): one request served, two waiting.
         var busiest = try scrape(stack)
-        let deadline = Date().addingTimeInterval(1.2)
+        let deadline = Date().addingTimeInterval(2.5)
         while !(busiest["image_operations_active"] == 1 && busiest["image_operations_waiting"] == 2) && Date() < deadline {
             usleep(50_000)
             busiest = try scrape(stack)
@@ -117,7 +125,7 @@ struct ObservabilityTests {
                 "active \(busiest["image_operations_active"]), waiting \(busiest["image_operations_waiting"])")
         for request in requests { #expect(request.wait(timeout: 15)?.status == 200) }
         #expect(try scrape(stack)["image_operations_waiting"] == 0)
-        print("waiting | \(socket) socket | 1 worker, 3 slow requests | active \(Int(busiest["image_operations_active"])), waiting \(Int(busiest["image_operations_waiting"]))")
+        print("waiting | \(socket) socket | 1 worker, a slow request and 2 behind it | active \(Int(busiest["image_operations_active"])), waiting \(Int(busiest["image_operations_waiting"]))")
     }
 
     @Test func metricsAreForAllowedAddressesAndTheSecret() throws {

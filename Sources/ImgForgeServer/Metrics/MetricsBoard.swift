@@ -1,11 +1,12 @@
+import Atomics
 import Foundation
-import Synchronization
 
 /// The pool's metrics in shared memory: one region of 64-bit cells per process (the supervisor's,
-/// then one per worker index), laid out by `MetricCatalogue`. Only its own process writes a
-/// region, so a worker's counters survive the worker: its replacement goes on adding to them.
-/// Readers add the regions up (aligned 8-byte loads, never torn); a scrape may see one request
-/// half recorded, never a counter going back.
+/// then one per worker index), laid out by `MetricCatalogue`. A worker writes its index's region,
+/// so its counters survive it: its replacement goes on adding to them. Every change is an atomic
+/// operation on the shared memory, since a worker being replaced (SIGHUP) and its successor write
+/// the same region for a moment. Readers add the regions up; a scrape may see one request half
+/// recorded, never a counter going back.
 final class MetricsBoard: @unchecked Sendable {
     /// Where a worker process finds the board.
     static let workerDescriptor: Int32 = 4
@@ -14,9 +15,7 @@ final class MetricsBoard: @unchecked Sendable {
     let catalogue: MetricCatalogue
     /// Regions: the supervisor's (0) and one per worker index (1…).
     let regionCount: Int
-    private let memory: UnsafeMutablePointer<UInt64>
-    /// The threads of one process share its region.
-    private let writing = Mutex<Void>(())
+    private let memory: UnsafeMutablePointer<UnsafeAtomic<UInt64>.Storage>
 
     /// A zeroed board for a supervisor and `workers` worker processes, in an unlinked file.
     static func create(workers: Int, catalogue: MetricCatalogue = .standard) throws -> MetricsBoard {
@@ -34,7 +33,7 @@ final class MetricsBoard: @unchecked Sendable {
         self.descriptor = descriptor
         self.catalogue = catalogue
         regionCount = workers + 1
-        memory = mapped.bindMemory(to: UInt64.self, capacity: bytes / 8)
+        memory = mapped.bindMemory(to: UnsafeAtomic<UInt64>.Storage.self, capacity: bytes / 8)
     }
 
     private static func size(workers: Int, catalogue: MetricCatalogue) -> Int { (workers + 1) * catalogue.cellCount * 8 }
@@ -46,39 +45,34 @@ final class MetricsBoard: @unchecked Sendable {
 
     /// Adds to a cell of `region`, which must be this process's.
     func add(_ value: UInt64, region: Int, cell: Int) {
-        guard let pointer = pointer(region, cell) else { return }
-        writing.withLock { _ in pointer.pointee &+= value }
+        atomic(region, cell)?.wrappingIncrement(by: value, ordering: .relaxed)
     }
 
     /// Records a duration in the histogram starting at `cell`.
     func observe(nanoseconds: UInt64, region: Int, cell: Int) {
         let seconds = Double(nanoseconds) / 1e9
-        let bucket = MetricCatalogue.buckets.firstIndex { seconds <= $0 } ?? MetricCatalogue.buckets.count
         let count = MetricCatalogue.buckets.count
-        guard let base = pointer(region, cell), pointer(region, cell + count + 1) != nil else { return }
-        writing.withLock { _ in
-            if bucket < count { base[bucket] &+= 1 }
-            base[count] &+= 1
-            base[count + 1] &+= nanoseconds
-        }
+        if let bucket = MetricCatalogue.buckets.firstIndex(where: { seconds <= $0 }) { add(1, region: region, cell: cell + bucket) }
+        add(1, region: region, cell: cell + count)
+        add(nanoseconds, region: region, cell: cell + count + 1)
     }
 
     func set(_ value: UInt64, region: Int, cell: Int) {
-        pointer(region, cell)?.pointee = value
+        atomic(region, cell)?.store(value, ordering: .relaxed)
     }
 
     /// A cell over the whole pool.
     func total(_ cell: Int, _ aggregation: MetricCatalogue.Aggregation = .sum) -> UInt64 {
         var result: UInt64 = 0
         for region in 0..<regionCount {
-            guard let value = pointer(region, cell)?.pointee else { continue }
+            guard let value = atomic(region, cell)?.load(ordering: .relaxed) else { continue }
             result = aggregation == .sum ? result &+ value : max(result, value)
         }
         return result
     }
 
-    private func pointer(_ region: Int, _ cell: Int) -> UnsafeMutablePointer<UInt64>? {
+    private func atomic(_ region: Int, _ cell: Int) -> UnsafeAtomic<UInt64>? {
         guard region >= 0, region < regionCount, cell >= 0, cell < catalogue.cellCount else { return nil }
-        return memory + region * catalogue.cellCount + cell
+        return UnsafeAtomic(at: memory + region * catalogue.cellCount + cell)
     }
 }

@@ -33,9 +33,7 @@ struct MetricsPage: Sendable {
                 case .counter, .gauge:
                     let value = board.total(cell, entry.aggregation)
                     guard label == nil || value > 0 else { continue }
-                    var value64 = Double(value)
-                    if entry.name == "process_resident_memory_bytes" { value64 += Double(ProcessMemory.residentBytes(pid: scoreboard.supervisor) ?? 0) }
-                    text += "\(entry.name)\(label.map { "{\($0)}" } ?? "") \(number(value64))\n"
+                    text += "\(entry.name)\(label.map { "{\($0)}" } ?? "") \(number(Double(value)))\n"
                 case .histogram:
                     let buckets = MetricCatalogue.buckets
                     let count = board.total(cell + buckets.count)
