@@ -6,17 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 seconds=${1:-10}
 rounds=${2:-3}
-vips xyz "$work/xy.v" 400 300
-mkdir -p "$work/images"
-vips linear "$work/xy.v" "$work/images/p.jpg" 0.5 0 --uchar
-cat > "$work/unique.lua" <<'LUA'
--- Every request a new cache entry: a cache buster no other request uses.
-local n = 0
-request = function()
-  n = n + 1
-  return wrk.format("GET", "/unsafe/w:64/cb:" .. math.random(1, 1e9) .. "-" .. n .. "/plain/local:///p.jpg")
-end
-LUA
+unique_misses
 echo "cache on $(df -T "$work" | awk 'NR == 2 {print $2}') ($work)"
 declare -A total
 for round in $(seq "$rounds"); do

@@ -30,3 +30,18 @@ stack_stop() {
 wrk_rate() {
     wrk "$@" | awk '/Requests\/sec/ {print $2}'
 }
+
+# Misses that each store a new small result: $work/images/p.jpg (400×300) and $work/unique.lua, a wrk
+# script whose every request is a new URL (a cache buster no other request uses).
+unique_misses() {
+    vips xyz "$work/xy.v" 400 300
+    mkdir -p "$work/images"
+    vips linear "$work/xy.v" "$work/images/p.jpg" 0.5 0 --uchar
+    cat > "$work/unique.lua" <<'LUA'
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", "/unsafe/w:64/cb:" .. math.random(1, 1e9) .. "-" .. n .. "/plain/local:///p.jpg")
+end
+LUA
+}

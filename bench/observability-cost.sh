@@ -17,17 +17,7 @@ if [ ! -x "$baseline/.build/release/imgforge" ]; then
     (cd "$baseline" && swift build -c release --product imgforge)
 fi
 
-vips xyz "$work/xy.v" 400 300
-mkdir -p "$work/images"
-vips linear "$work/xy.v" "$work/images/p.jpg" 0.5 0 --uchar
-cat > "$work/unique.lua" <<'LUA'
--- Every request a new cache entry: a cache buster no other request uses.
-local n = 0
-request = function()
-  n = n + 1
-  return wrk.format("GET", "/unsafe/w:64/cb:" .. math.random(1, 1e9) .. "-" .. n .. "/plain/local:///p.jpg")
-end
-LUA
+unique_misses
 
 declare -A total
 variants=(baseline metrics metrics+logs)
