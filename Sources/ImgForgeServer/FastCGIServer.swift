@@ -71,7 +71,7 @@ public final class FastCGIServer: Sendable {
                     metrics.fetched(report)
                     fetchLogger.debug("fetched", metadata: ["source": "\(report.source)", "outcome": "\(report.label)", "seconds": "\(report.seconds)"])
                 }
-                respond(on: listening, fetcher: fetcher, scoreboard: scoreboard, slot: slot)
+                respond(on: listening, fetcher: fetcher, slot: slot)
                 finished.leave()
             }
             responder.name = "responder-\(thread)"
@@ -105,7 +105,7 @@ public final class FastCGIServer: Sendable {
         }
     }
 
-    private func respond(on listening: Int32, fetcher: SourceFetcher, scoreboard: Scoreboard?, slot: Int) {
+    private func respond(on listening: Int32, fetcher: SourceFetcher, slot: Int) {
         let connection = FastCGIConnection()
         var waiter = ListeningSocket.Waiter(listening: listening, timeout: Self.readTimeout)
         var failures = 0
@@ -127,43 +127,47 @@ public final class FastCGIServer: Sendable {
                 continue
             case .connection(let descriptor, let arrived):
                 failures = 0
-                let accepted = Date()
-                // A peer that sends nothing in time has had its connection closed by libfcgi.
-                guard connection.begin(on: descriptor) else { continue }
-                let request = Request(
-                    method: connection.parameter("REQUEST_METHOD") ?? "GET",
-                    uri: connection.parameter("REQUEST_URI") ?? "/",
-                    id: connection.parameter("REQUEST_ID"),
-                    authorization: connection.parameter("HTTP_AUTHORIZATION"),
-                    accept: connection.parameter("HTTP_ACCEPT"),
-                    variant: connection.parameter("IMGFORGE_VARIANT"),
-                    fingerprint: connection.parameter("IMGFORGE_FINGERPRINT"),
-                    deadline: .after(seconds: configuration.server.timeout, from: arrived)
-                )
-                let id = request.id ?? RequestID.make()
-                scoreboard?.set(slot, "\(id) \(request.method) \(request.loggedURI)", since: arrived)
-                var requestLogger = requestLogger
-                requestLogger[metadataKey: "request_id"] = "\(id)"
-                requestLogger.debug("serving", metadata: ["uri": "\(request.uri)", "pid": "\(getpid())"])
-                // nginx's `$msec` when it passed the request on: the time it waited for a worker ends at the accept.
-                let queued = connection.parameter("IMGFORGE_QUEUED_AT").flatMap(Double.init).map { max(0, accepted.timeIntervalSince1970 - $0) }
-                let trace = RequestTrace()
-                let response = handler.handle(request, fetcher: fetcher, trace: trace, logger: requestLogger)
-                // Logged and counted before the answer leaves: whoever reads the log or the metrics
-                // after receiving it finds it there.
-                let seconds = Double(Deadline.now - arrived) / 1e9
-                requestLogger.info("request", metadata: RequestLine(request: request, response: response, trace: trace, seconds: seconds,
-                                                                     queueSeconds: queued).metadata)
-                metrics.answered(status: response.status, seconds: seconds, trace: trace)
-                connection.send(response, requestID: id, includeBody: request.method != "HEAD")
-                connection.finish()
-                scoreboard?.set(slot, nil)
-                if let cache = handler.cache { scoreboard?.setWritten(slot, cache.written) }
-                let resident = ProcessMemory.residentBytes()
-                metrics.memory(resident: resident)
-                checkRetirement(served: served.add(1, ordering: .relaxed).newValue, resident: resident)
+                serve(descriptor, arrived: arrived, connection: connection, fetcher: fetcher, slot: slot)
             }
         }
+    }
+
+    /// One request from its connection to its answer; then its log line and its counts, which go
+    /// out before the answer does (whoever reads the log or the metrics after receiving it finds it).
+    private func serve(_ descriptor: Int32, arrived: UInt64, connection: FastCGIConnection, fetcher: SourceFetcher, slot: Int) {
+        let accepted = Date()
+        // A peer that sends nothing in time has had its connection closed by libfcgi.
+        guard connection.begin(on: descriptor) else { return }
+        let request = Request(
+            method: connection.parameter("REQUEST_METHOD") ?? "GET",
+            uri: connection.parameter("REQUEST_URI") ?? "/",
+            id: connection.parameter("REQUEST_ID"),
+            authorization: connection.parameter("HTTP_AUTHORIZATION"),
+            accept: connection.parameter("HTTP_ACCEPT"),
+            variant: connection.parameter("IMGFORGE_VARIANT"),
+            fingerprint: connection.parameter("IMGFORGE_FINGERPRINT"),
+            deadline: .after(seconds: configuration.server.timeout, from: arrived)
+        )
+        let id = request.id ?? RequestID.make()
+        scoreboard?.set(slot, "\(id) \(request.method) \(request.loggedURI)", since: arrived)
+        var requestLogger = requestLogger
+        requestLogger[metadataKey: "request_id"] = "\(id)"
+        requestLogger.debug("serving", metadata: ["uri": "\(request.uri)", "pid": "\(getpid())"])
+        // nginx's `$msec` when it passed the request on: the time it waited for a worker ends at the accept.
+        let queued = connection.parameter("IMGFORGE_QUEUED_AT").flatMap(Double.init).map { max(0, accepted.timeIntervalSince1970 - $0) }
+        let trace = RequestTrace()
+        let response = handler.handle(request, fetcher: fetcher, trace: trace, logger: requestLogger)
+        let seconds = Double(Deadline.now - arrived) / 1e9
+        requestLogger.info("request", metadata: RequestLine(request: request, response: response, trace: trace, seconds: seconds,
+                                                             queueSeconds: queued).metadata)
+        metrics.answered(status: response.status, seconds: seconds, trace: trace)
+        connection.send(response, requestID: id, includeBody: request.method != "HEAD")
+        connection.finish()
+        scoreboard?.set(slot, nil)
+        if let cache = handler.cache { scoreboard?.setWritten(slot, cache.written) }
+        let resident = ProcessMemory.residentBytes()
+        metrics.memory(resident: resident)
+        checkRetirement(served: served.add(1, ordering: .relaxed).newValue, resident: resident)
     }
 
     private func checkRetirement(served: Int, resident: Int?) {
