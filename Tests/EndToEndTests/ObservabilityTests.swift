@@ -74,6 +74,16 @@ struct ObservabilityTests {
         let last = try scrape(stack)
         #expect(last[#"status_codes_total{status="200"}"#] == after[#"status_codes_total{status="200"}"#] + 4)
 
+        // SIGHUP replaces every worker: the counts stay, and a replacement is no death.
+        let old = stack.workerPIDs
+        stack.signalImgforge(SIGHUP)
+        let replacedBy = Date().addingTimeInterval(10)
+        while (!stack.workerPIDs.isDisjoint(with: old) || stack.workerPIDs.count != 2) && Date() < replacedBy { usleep(50_000) }
+        let reloaded = try scrape(stack)
+        #expect(stack.workerPIDs.isDisjoint(with: old), "every worker replaced")
+        #expect(reloaded[#"status_codes_total{status="200"}"#] == last[#"status_codes_total{status="200"}"#], "the counts stay across SIGHUP")
+        #expect(reloaded[#"worker_restarts_total{reason="SIGKILL"}"#] == 1 && reloaded[#"worker_restarts_total{reason="exited"}"#] == 0)
+
         // The supervisor's own listener serves the same view.
         let direct = try HTTPTestClient.get(port: prometheusPort, "/metrics")
         #expect(direct.status == 200)
@@ -126,6 +136,18 @@ struct ObservabilityTests {
         for request in requests { #expect(request.wait(timeout: 15)?.status == 200) }
         #expect(try scrape(stack)["image_operations_waiting"] == 0)
         print("waiting | \(socket) socket | 1 worker, a slow request and 2 behind it | active \(Int(busiest["image_operations_active"])), waiting \(Int(busiest["image_operations_waiting"]))")
+    }
+
+    /// Without a status socket (a TCP pool without IMGFORGE_STATUS_BIND) a worker renders the same page.
+    @Test func aWorkerAnswersMetricsWithoutAStatusSocket() throws {
+        let stack = try ServiceStack(environment: ["IMGFORGE_WORKERS": "2"], socketMode: .tcp)
+        defer { stack.stop() }
+        try stack.writeLocal("w.jpg", try TestImage.quadrants(width: 40, height: 40, suffix: ".jpg"))
+        #expect(try stack.get("/unsafe/rs:fit:20:20/plain/local:///w.jpg").status == 200)
+        let page = try scrape(stack)
+        #expect(page[#"processed_images_total{format="jpeg"}"#] == 1, "\(page.values)")
+        #expect(page["workers_alive"] == 2 && page["image_operation_concurrency_limit"] == 2)
+        #expect(page.values.keys.contains("image_operations_waiting"), "the queue of a TCP socket, read by a worker")
     }
 
     @Test func metricsAreForAllowedAddressesAndTheSecret() throws {
