@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
-# Cache hits served by nginx through imgforge's configuration (map + try_files over the
-# cache tree) against nginx serving the very same file as a plain static file (same
-# open_file_cache), in one run, with imgforge stopped (SIGSTOP) during the measurement.
+# Cache hits served by nginx through imgforge's configuration against nginx serving the very same
+# file as a plain static file (same open_file_cache), in one run, with imgforge stopped (SIGSTOP)
+# during the measurement: a signed URL (map + try_files over the cache tree) and an unsigned one
+# (nginx's own fastcgi_cache, keyed on the URI).
 # usage: bench/cache-hits.sh [seconds per round]   (after `swift build -c release`)
 . "$(dirname "$0")/lib.sh"
 seconds=${1:-8}
 vips xyz "$work/xy.v" 1600 1000
 mkdir -p "$work/images"
 vips linear "$work/xy.v" "$work/images/photo.jpg[Q=90]" 0.1 0 --uchar
-export IMGFORGE_KEY=736563726574 IMGFORGE_SALT=68656C6C6F IMGFORGE_ALLOW_UNSIGNED=false
+export IMGFORGE_KEY=736563726574 IMGFORGE_SALT=68656C6C6F
 export IMGFORGE_CACHE_TYPE=disk IMGFORGE_CACHE_DISK_PATH="$work/cache"
-stack_start IMGFORGE_ALLOW_UNSIGNED=false
+stack_start IMGFORGE_ALLOW_UNSIGNED=true ${BENCH_EXTRA:-}
 path=$("$binary" sign /rs:fill:300:200/plain/local:///photo.jpg)
 hit="$base$path"
-curl -fsS -o /dev/null "$hit"   # the miss that fills the cache
+unsigned="$base/unsafe/rs:fill:300:200/plain/local:///photo.jpg"
+curl -fsS -o /dev/null "$hit"        # the misses that fill the caches
+curl -fsS -o /dev/null "$unsigned"
 file=$(find "$work/cache/current/" -name '*.jpg' | head -1)
 # The same file as a plain static file, from the same nginx.
 mkdir -p "$work/static" && cp "$file" "$work/static/photo.jpg"
@@ -27,13 +30,14 @@ server {
 CONF
 kill -HUP "$nginx_pid"; sleep 0.5
 static="http://127.0.0.1:$static_port/plain-static/photo.jpg"
-cmp <(curl -fsS "$hit") <(curl -fsS "$static") && echo "same bytes: $(stat -c %s "$file") bytes"
+cmp <(curl -fsS "$hit") <(curl -fsS "$static") && cmp <(curl -fsS "$unsigned") <(curl -fsS "$static") \
+    && echo "same bytes: $(stat -c %s "$file") bytes"
 
 kill -STOP "$imgforge_pid"   # hits must not need imgforge at all
 declare -A total
 for round in 1 2 3; do
-    for kind in static hit; do
-        url=$static; [ "$kind" = hit ] && url=$hit
+    for kind in static hit unsigned; do
+        case $kind in static) url=$static ;; hit) url=$hit ;; unsigned) url=$unsigned ;; esac
         rate=$(wrk_rate -t2 -c32 -d"${seconds}s" "$url")
         echo "round $round, $kind: $rate req/s"
         total[$kind]=$(echo "${total[$kind]:-0} + $rate" | bc)
@@ -41,5 +45,5 @@ for round in 1 2 3; do
 done
 kill -CONT "$imgforge_pid"
 stack_stop
-echo "static: ${total[static]} hit: ${total[hit]} (sums of three rounds)"
-echo "ratio hit/static: $(echo "scale=3; ${total[hit]} / ${total[static]}" | bc)"
+echo "static: ${total[static]} signed hit: ${total[hit]} unsigned hit: ${total[unsigned]} (sums of three rounds)"
+echo "ratios to static: signed $(echo "scale=3; ${total[hit]} / ${total[static]}" | bc), unsigned $(echo "scale=3; ${total[unsigned]} / ${total[static]}" | bc)"

@@ -1,30 +1,19 @@
 /// Where one response lives in a tier, relative to `<root>/current/`:
 /// `<first two characters>/<name>[.<variant>].<extension>`.
 ///
-/// Signed URLs are named by their signature, which nginx can cut out of the request
-/// with a regular expression; other URLs by a digest that only imgforge computes.
+/// Signed URLs are named by their signature, which nginx can cut out of the request with a
+/// regular expression. Other URLs have no file here: nginx keeps their answers in its own cache.
 public struct CacheKey: Sendable, Equatable, Hashable {
     /// Characters safe in a file name: base64url or hex only.
     public let name: String
     /// The negotiated-format variant from nginx's `Accept` map: "", "a" (AVIF) or "w" (WebP).
     public let variant: String
-    /// Digest-named keys live apart from signature-named ones, which nginx maps.
-    public let isDigest: Bool
 
     public init?(signature: String, variant: String) {
         guard Self.isSafe(signature), signature.count >= 22 else { return nil }
         guard Self.validVariants.contains(variant) else { return nil }
         name = signature
         self.variant = variant
-        isDigest = false
-    }
-
-    /// `digest` is a hex digest of the request's signed path.
-    public init?(digest: String, variant: String) {
-        guard Self.isSafe(digest), digest.count >= 16, Self.validVariants.contains(variant) else { return nil }
-        name = digest
-        self.variant = variant
-        isDigest = true
     }
 
     static let validVariants: Set<String> = ["", "a", "w"]
@@ -38,11 +27,11 @@ public struct CacheKey: Sendable, Equatable, Hashable {
 
     /// The directory, relative to `current/`.
     public var directory: String {
-        (isDigest ? "u/" : "") + String(name.prefix(2))
+        String(name.prefix(2))
     }
 
-    /// The file's base name without extension. The variant follows a `.`, which no signature or
-    /// digest contains, so no name can pass for another's variant.
+    /// The file's base name without extension. The variant follows a `.`, which no signature
+    /// contains, so no name can pass for another's variant.
     public var baseName: String {
         variant.isEmpty ? name : "\(name).\(variant)"
     }

@@ -108,12 +108,3 @@ public struct ProcessingPath: Equatable, Sendable {
         return url
     }
 }
-
-import Crypto
-
-extension ProcessingPath {
-    /// A hex digest of the signed part: names cache entries of URLs without a usable signature.
-    public var digest: String {
-        Hex.encode(SHA256.hash(data: Array(signedPart.utf8)).prefix(20))
-    }
-}

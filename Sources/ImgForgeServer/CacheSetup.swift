@@ -42,11 +42,10 @@ public enum CacheSetup {
         return configuration.outputFingerprint(version: version, watermark: watermark)
     }
 
-    /// The key nginx computes too: the signature when it is long enough to be unique, else a digest.
-    static func key(for path: ProcessingPath, variant: String, signatureSize: Int) -> CacheKey? {
-        if path.signature != "unsafe" && signatureSize >= 16, let key = CacheKey(signature: path.signature, variant: variant) {
-            return key
-        }
-        return CacheKey(digest: path.digest, variant: variant)
+    /// The file name nginx computes too: the signature, when it is long enough to be unique. Nil
+    /// for unsigned URLs and short signatures, whose answers nginx keeps in its own cache instead.
+    static func key(for path: ProcessingPath, signatureSize: Int, variant: String) -> CacheKey? {
+        guard path.signature != "unsafe" && signatureSize >= 16 else { return nil }
+        return CacheKey(signature: path.signature, variant: variant)
     }
 }

@@ -57,7 +57,9 @@ public struct RequestHandler: Sendable {
                                 body: Array(metricsPage().utf8))
             case .info(let path):
                 try authorizer.checkBearer(request.authorization)
-                return try info(path, fetcher: fetcher, deadline: request.deadline, trace: trace)
+                var response = try info(path, fetcher: fetcher, deadline: request.deadline, trace: trace)
+                if !nginxMayKeep(request, logger: logger) { response.headers.append(Self.notForNginxsCache) }
+                return response
             case .image(let path):
                 try authorizer.checkBearer(request.authorization)
                 return try image(path, request: request, fetcher: fetcher, trace: trace, logger: logger)
@@ -109,11 +111,8 @@ public struct RequestHandler: Sendable {
 
     private func image(_ path: ProcessingPath, request: Request, fetcher: SourceFetcher, trace: RequestTrace, logger: Logger) throws -> Response {
         let options = try authorizedOptions(path)
-        // Only while nginx serves this process's settings can it find what this process stores.
-        guard let cache, let variant = request.variant, Self.isCacheable(options), cache.isServed,
-              rendered(for: cache, request, logger: logger),
-              let key = CacheSetup.key(for: path, variant: variant, signatureSize: configuration.security.signer.size)
-        else {
+        // Only while nginx serves this process's settings can it find, or keep, what this process answers.
+        guard let cache, let variant = request.variant, Self.isCacheable(options), nginxMayKeep(request, logger: logger) else {
             let acceptable = NegotiatedFormats.acceptable(variant: request.variant, accept: request.accept)
             let result = try render(path, options: options, acceptable: acceptable, fetcher: fetcher, deadline: request.deadline,
                                     trace: trace, logger: logger)
@@ -121,10 +120,17 @@ public struct RequestHandler: Sendable {
             if let disposition = Self.contentDisposition(options, format: result.format) {
                 response.headers.append(("Content-Disposition", disposition))
             }
+            response.headers.append(Self.notForNginxsCache)
             return response
         }
         // nginx already chose the format variant: negotiate from it, so the file matches its name.
         let acceptable = NegotiatedFormats.acceptable(variant: variant, accept: nil)
+        guard let key = CacheSetup.key(for: path, signatureSize: configuration.security.signer.size, variant: variant) else {
+            // No file name nginx can compute (an unsigned URL, a short signature): nginx keeps this answer
+            // in its own cache, keyed on the request URI (see `imgforge nginx-config`).
+            return try render(path, options: options, acceptable: acceptable, fetcher: fetcher, deadline: request.deadline,
+                              trace: trace, logger: logger).response(ttl: configuration.output.ttl)
+        }
         if let file = cache.lookup(key) {
             trace.cache = (file.tier, hit: true)
             return .internalRedirect(file.internalURI)
@@ -159,6 +165,16 @@ public struct RequestHandler: Sendable {
         let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ascii
         return "\(kind); filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
     }
+
+    /// Whether nginx may keep this process's answers: the cache is on, nginx's configuration is
+    /// the one rendered for it (imgforge's, with its settings), and the cache is this process's.
+    private func nginxMayKeep(_ request: Request, logger: Logger) -> Bool {
+        guard let cache, request.variant != nil, cache.isServed else { return false }
+        return rendered(for: cache, request, logger: logger)
+    }
+
+    /// Tells nginx not to keep an answer in its own cache (`fastcgi_cache`); nginx passes the header on to no one.
+    static let notForNginxsCache = (name: "X-Accel-Expires", value: "0")
 
     /// Responses nginx could not reproduce from a file, or that must not outlive their URL.
     static func isCacheable(_ options: ProcessingOptions) -> Bool {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ImgForgeServer
 
 struct NginxConfigCommand: ParsableCommand {
@@ -14,8 +15,22 @@ struct NginxConfigCommand: ParsableCommand {
     @Option(help: "The fastcgi_params file to include.")
     var fastcgiParams = "/etc/nginx/fastcgi_params"
 
+    @Option(help: "With a cache: the directory where nginx keeps answers it cannot name a file for (unsigned URLs, /info); nginx's workers write it.")
+    var nginxCache = NginxConfig.defaultNginxCache
+
+    @Option(help: "The most nginx keeps there (nginx's size syntax: 500m, 1g).")
+    var nginxCacheSize = NginxConfig.defaultNginxCacheSize
+
     func run() throws {
         let configuration = try ConfigurationLoader.load()
-        print(NginxConfig(configuration: configuration, listen: listen, fastcgiParams: fastcgiParams, version: Imgforge.version).render(), terminator: "")
+        guard nginxCacheSize.range(of: #"^[0-9]+[kKmMgG]?$"#, options: .regularExpression) != nil else {
+            throw ValidationError("--nginx-cache-size: a size such as 500m or 1g")
+        }
+        guard nginxCache.hasPrefix("/"), !nginxCache.contains(where: { $0 == " " || $0 == ";" || $0 == "\"" || $0 == "{" || $0 == "}" }) else {
+            throw ValidationError("--nginx-cache: an absolute path without spaces, quotes, braces or semicolons")
+        }
+        let config = NginxConfig(configuration: configuration, listen: listen, fastcgiParams: fastcgiParams, nginxCache: nginxCache,
+                                 nginxCacheSize: nginxCacheSize, version: Imgforge.version)
+        print(config.render(), terminator: "")
     }
 }

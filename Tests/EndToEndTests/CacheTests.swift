@@ -89,19 +89,42 @@ struct CacheHitTests {
         #expect(expired.status == 404 && expired.text.contains("expired"), "answered \(expired.status): \(expired.text)")
     }
 
-    @Test func unsignedURLsAreServedFromTheCacheByImgforge() throws {
-        // Only signed URLs carry a name nginx can map; others are found by imgforge, which hands
-        // the cached file back to nginx instead of processing again.
+    @Test func unsignedURLsAreServedFromNginxsOwnCache() throws {
+        // Only signed URLs carry a name nginx can map to a file; nginx keeps the answers to the others
+        // itself (fastcgi_cache, keyed on the settings, the variant and the raw URI), so their hits
+        // do not reach imgforge either.
         let stack = try ServiceStack(environment: cached.merging(["IMGFORGE_ALLOW_UNSIGNED": "true"]) { _, new in new })
         defer { stack.stop() }
         let jpeg = try TestImage.quadrants(width: 100, height: 100, suffix: ".jpg")
         stack.origin.serve("/u.jpg", .image(jpeg, contentType: "image/jpeg"))
         let url = "/unsafe/w:30/plain/\(stack.origin.url("/u.jpg"))"
-        let first = try stack.get(url)
-        let second = try stack.get(url)
-        #expect(first.status == 200 && second.body == first.body && second.header("ETag") == first.header("ETag"))
-        #expect(stack.origin.requests.filter { $0 == "/u.jpg" }.count == 1, "processed once")
-        #expect(cacheFiles(stack.directory.path + "/cache/current").contains { $0.contains("/u/") })
+        let answers = concurrently(6) { _ in try? stack.get(url) }
+        let hit = try stack.get(url)
+        #expect(answers.allSatisfy { $0?.status == 200 && $0?.body == hit.body } && hit.status == 200)
+        #expect(hit.header("X-Imgforge-Cache") == "HIT" && hit.header("Content-Type") == "image/jpeg", "\(hit.headers)")
+        #expect(hit.header("Cache-Control") == "public, max-age=31536000" && hit.header("X-Content-Type-Options") == "nosniff")
+        let ids = Set(answers.compactMap { $0?.header("X-Request-ID") } + [hit.header("X-Request-ID") ?? ""])
+        #expect(ids.count == 7, "each answer has its own request id, hits included")
+        #expect(stack.origin.requests.filter { $0 == "/u.jpg" }.count == 1, "processed once for 7 requests")
+        let lines = stack.imgforgeLog.split(separator: "\n").filter { $0.contains("msg=request ") && $0.contains("w:30") }
+        #expect(lines.count == 1, "one request reached imgforge: \(lines)")
+        #expect(!cacheFiles(stack.directory.path + "/cache/current").contains { $0.hasSuffix(".jpg") }, "no file in imgforge's cache")
+        // Another spelling of the same source is another URI, hence another entry (nginx keys on the raw URI).
+        let other = try stack.get("/unsafe/w:31/plain/\(stack.origin.url("/u.jpg"))")
+        #expect(other.status == 200 && other.header("X-Imgforge-Cache") == "MISS")
+    }
+
+    @Test func answersNginxMustNotKeepAreNeverHits() throws {
+        let stack = try ServiceStack(environment: cached.merging(["IMGFORGE_ALLOW_UNSIGNED": "true"]) { _, new in new })
+        defer { stack.stop() }
+        try stack.writeLocal("photo.jpg", try TestImage.quadrants(width: 40, height: 40, suffix: ".jpg"))
+        // An attachment, an expiring URL, a refusal: asked twice, each reaches imgforge twice.
+        let expiry = Int(Date().timeIntervalSince1970) + 3600
+        for target in ["/unsafe/w:20/att:1/plain/local:///photo.jpg", "/unsafe/w:20/exp:\(expiry)/plain/local:///photo.jpg",
+                       "/unsafe/w:20/plain/local:///missing.jpg"] {
+            let first = try stack.get(target), second = try stack.get(target)
+            #expect(first.status == second.status && second.header("X-Imgforge-Cache") != "HIT", "\(target): \(second.headers)")
+        }
     }
 }
 

@@ -236,6 +236,9 @@ struct AdmissionTests {
         try stack.writeLocal("hit.jpg", jpeg)
         let hit = try signed("/rs:fit:60:60/plain/local:///hit.jpg")
         #expect(try stack.get(hit).status == 200)
+        // An unsigned URL's hit comes from nginx's own cache: admission counts only what reaches imgforge.
+        let unsignedHit = "/unsafe/rs:fit:61:61/plain/local:///hit.jpg"
+        #expect(try stack.get(unsignedHit).status == 200)
         let count = 2 + 2 + 10
         let paths = (0..<count).map { "/load-\($0).jpg" }
         for path in paths { stack.serveSlowly(path, jpeg, seconds: 1.5) }
@@ -245,6 +248,7 @@ struct AdmissionTests {
         }
         usleep(300_000)
         let hitDuringLoad = Outcome.of(stack, hit)
+        let unsignedDuringLoad = try stack.get(unsignedHit)
         let outcomes = requests.compactMap { $0.wait() }
         #expect(outcomes.count == count)
         let refused = outcomes.filter { $0.status == 429 }
@@ -256,6 +260,7 @@ struct AdmissionTests {
         print(String(format: "admission | %d slow misses at 2 workers + 2 queued | %d×429 (slowest %.3f s), %d×200 | hit during the load %d in %.3f s",
                      count, refused.count, slowest, outcomes.filter { $0.status == 200 }.count, hitDuringLoad.status, hitDuringLoad.seconds))
         #expect(hitDuringLoad.status == 200 && hitDuringLoad.seconds < 0.5, "a hit during the load: \(hitDuringLoad)")
+        #expect(unsignedDuringLoad.status == 200 && unsignedDuringLoad.header("X-Imgforge-Cache") == "HIT", "\(unsignedDuringLoad.status)")
     }
 }
 

@@ -154,7 +154,7 @@ struct BearerSecretOnHitsTests {
 
     @Test func anNginxConfigurationWithoutTheSecretIsNeverGivenAFile() throws {
         // The secret was added to imgforge's settings; nginx still runs what was rendered before.
-        let stack = try ServiceStack(environment: cached.merging(["IMGFORGE_SECRET": "s3cr3t"]) { _, new in new },
+        let stack = try ServiceStack(environment: cached.merging(["IMGFORGE_SECRET": "s3cr3t", "IMGFORGE_ALLOW_UNSIGNED": "true"]) { _, new in new },
                                      nginxEnvironment: ["IMGFORGE_SECRET": nil])
         defer { stack.stop() }
         try stack.writeLocal("a.png", try TestImage.quadrants(width: 40, height: 40, suffix: ".png"))
@@ -163,6 +163,11 @@ struct BearerSecretOnHitsTests {
         #expect(cacheFiles(stack.directory.path + "/cache/current").isEmpty, "nothing stored for an nginx that would serve it to anyone")
         #expect(try stack.get(url).status == 403, "the miss reaches imgforge, which asks for the secret")
         #expect(stack.imgforgeLog.contains("rendered from other settings"))
+        // Nor does such an nginx keep an answer to an unsigned URL in its own cache.
+        let unsigned = "/unsafe/w:21/plain/local:///a.png"
+        let allowed = try stack.get(unsigned, headers: ["Authorization": "Bearer s3cr3t"])
+        #expect(allowed.status == 200 && allowed.header("X-Imgforge-Cache") == "MISS")
+        #expect(try stack.get(unsigned).status == 403, "not served from nginx's cache without the secret")
     }
 }
 

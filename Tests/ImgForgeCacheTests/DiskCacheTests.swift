@@ -21,7 +21,6 @@ struct DiskCacheTests {
         #expect(CacheKey(signature: "short", variant: "") == nil, "too short to be unique")
         #expect(CacheKey(signature: "../../../../etc/passwd/xxxxxxxxxxxx", variant: "") == nil)
         #expect(CacheKey(signature: signature, variant: "x") == nil)
-        #expect(CacheKey(digest: "0123456789abcdef0123", variant: "w")?.path(extension: "webp") == "u/01/0123456789abcdef0123.w.webp")
     }
 
     @Test func storeThenLookUp() throws {
@@ -152,7 +151,7 @@ struct DiskCacheTests {
         let byCount = try cache(root, capacity: .entries(2))
         var keys: [CacheKey] = []
         for index in 0..<4 {
-            let key = try #require(CacheKey(digest: String(repeating: "\(index)", count: 20), variant: ""))
+            let key = try #require(CacheKey(signature: String(repeating: "\(index)", count: 22), variant: ""))
             try byCount.store([UInt8](repeating: 1, count: 100), key: key, extension: "jpg")
             // Make the use times distinct and ordered.
             let path = "\(root)/current/\(key.path(extension: "jpg"))"
