@@ -15,7 +15,7 @@ public struct NginxConfig {
     public var nginxCacheSize: String
     public var version: String
 
-    public static let defaultNginxCache = "/var/cache/nginx/imgforge"
+    public static let defaultNginxCache = "/var/lib/nginx/imgforge-cache"
     public static let defaultNginxCacheSize = "1g"
 
     public init(configuration: Configuration, listen: String, fastcgiParams: String = "/etc/nginx/fastcgi_params",
