@@ -5,6 +5,8 @@ import Foundation
 /// itself (with timeouts libfcgi does not have) and hands each one to libfcgi to read.
 final class FastCGIConnection {
     private var request = FCGX_Request()
+    /// Between `begin` and `finish`: libfcgi frees the parameters when a request finishes.
+    private var inProgress = false
 
     /// libfcgi's process-wide set-up, once per process before the first connection.
     static func startLibrary() throws {
@@ -26,11 +28,13 @@ final class FastCGIConnection {
         request.ipcFd = descriptor
         // Stops libfcgi's own "finish the previous request" step from closing the new connection.
         request.keepConnection = 1
-        return FCGX_Accept_r(&request) >= 0
+        inProgress = FCGX_Accept_r(&request) >= 0
+        return inProgress
     }
 
+    /// A FastCGI parameter of the request in progress; nil after `finish`, when they are freed.
     func parameter(_ name: String) -> String? {
-        guard let value = FCGX_GetParam(name, request.envp) else { return nil }
+        guard inProgress, let value = FCGX_GetParam(name, request.envp) else { return nil }
         return String(cString: value)
     }
 
@@ -54,6 +58,7 @@ final class FastCGIConnection {
 
     /// Ends the request and closes the connection, even when nginx asked to keep it.
     func finish() {
+        inProgress = false
         FCGX_Finish_r(&request)
         if request.ipcFd >= 0 {
             close(request.ipcFd)

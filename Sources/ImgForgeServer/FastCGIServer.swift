@@ -138,6 +138,7 @@ public final class FastCGIServer: Sendable {
         let accepted = Date()
         // A peer that sends nothing in time has had its connection closed by libfcgi.
         guard connection.begin(on: descriptor) else { return }
+        // Every parameter is read here, once: they are gone after `finish()`.
         let request = Request(
             method: connection.parameter("REQUEST_METHOD") ?? "GET",
             uri: connection.parameter("REQUEST_URI") ?? "/",
@@ -146,15 +147,16 @@ public final class FastCGIServer: Sendable {
             accept: connection.parameter("HTTP_ACCEPT"),
             variant: connection.parameter("IMGFORGE_VARIANT"),
             fingerprint: connection.parameter("IMGFORGE_FINGERPRINT"),
-            deadline: .after(seconds: configuration.server.timeout, from: arrived)
+            deadline: .after(seconds: configuration.server.timeout, from: arrived),
+            queuedAt: connection.parameter("IMGFORGE_QUEUED_AT").flatMap(Double.init)
         )
         let id = request.id ?? RequestID.make()
         scoreboard?.set(slot, "\(id) \(request.method) \(request.loggedURI)", since: arrived)
         var requestLogger = requestLogger
         requestLogger[metadataKey: "request_id"] = "\(id)"
         requestLogger.debug("serving", metadata: ["uri": "\(request.uri)", "pid": "\(getpid())"])
-        // nginx's `$msec` when it passed the request on: the time it waited for a worker ends at the accept.
-        let queued = connection.parameter("IMGFORGE_QUEUED_AT").flatMap(Double.init).map { max(0, accepted.timeIntervalSince1970 - $0) }
+        // The time it waited for a worker ends at the accept.
+        let queued = request.queuedAt.map { max(0, accepted.timeIntervalSince1970 - $0) }
         let trace = RequestTrace()
         let response = handler.handle(request, fetcher: fetcher, trace: trace, logger: requestLogger)
         let seconds = Double(Deadline.now - arrived) / 1e9

@@ -31,9 +31,12 @@ public struct Request: Sendable {
     public var fingerprint: String?
     /// When the whole request must be answered by (`IMGFORGE_TIMEOUT` from its arrival).
     public var deadline: Deadline?
+    /// When nginx passed the request on (`IMGFORGE_QUEUED_AT`, its `$msec`: seconds since 1970).
+    public var queuedAt: Double?
 
     public init(method: String, uri: String, id: String? = nil, authorization: String? = nil, accept: String? = nil, variant: String? = nil, fingerprint: String? = nil,
-                deadline: Deadline? = nil) {
+                deadline: Deadline? = nil, queuedAt: Double? = nil) {
+        self.queuedAt = queuedAt
         self.fingerprint = fingerprint
         self.deadline = deadline
         self.accept = accept
