@@ -8,7 +8,7 @@ PACKAGES := pkg-config libvips-dev libvips-tools libcurl4-openssl-dev libfcgi-de
 	systemd spawn-fcgi
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test stress sanitize deps build build-debug clean
+.PHONY: run test stress sanitize bench deps build build-debug clean
 
 ## Install what is missing, build, start nginx + imgforge on $(HOST):$(PORT) with demo images.
 run: deps build
@@ -34,6 +34,23 @@ stress: deps build
 sanitize: deps $(VENV)/bin/moto_server $(LINTERS)
 	scripts/sanitize address
 	scripts/sanitize thread
+
+# The peers and the plot of `make bench`, in a virtualenv of their own (pinned: another release may measure
+# differently); BENCH_SECONDS is each measurement's length.
+BENCH_VENV := .build-bench-venv
+BENCH_SECONDS ?= 8
+
+## imgforge side by side with its in-process limit, thumbor and nginx's image_filter, in one run (under
+## 20 minutes on 2 cores, loopback only): prints the tables, writes doc/bench-miss-time.png. Not part of `make test`.
+bench: PACKAGES += wrk bc libnginx-mod-http-image-filter
+BENCH_PINS := thumbor==7.8.0 Pillow==12.3.0 matplotlib==3.9.2
+bench: deps
+	[ "$$(cat $(BENCH_VENV)/pins 2>/dev/null)" = "$(BENCH_PINS)" ] || { python3 -m venv $(BENCH_VENV) \
+		&& $(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check $(BENCH_PINS) \
+		&& echo "$(BENCH_PINS)" >$(BENCH_VENV)/pins; }
+	swift build -c release --product imgforge
+	swift build -c release --product imgforge-baseline
+	BENCH_VENV=$(BENCH_VENV) bench/all.sh $(BENCH_SECONDS)
 
 $(VENV)/bin/moto_server:
 	python3 -m venv $(VENV)

@@ -1,0 +1,355 @@
+#!/usr/bin/env bash
+# `make bench`: imgforge side by side with its in-process limit and two peers, in one run, on the same
+# generated images (bench/inputs.sh), loopback only; prints markdown tables of every figure and ratio and
+# writes a plot of the miss time against the source's megapixels.
+#
+#   hits    wrk -c16 on cached results: imgforge signed (nginx alone: try_files over the cache tree) and
+#           unsigned (nginx's fastcgi_cache), a plain static location serving the same bytes, thumbor's
+#           result storage, nginx image_filter behind proxy_cache. imgforge is stopped (SIGSTOP) meanwhile.
+#   misses  wrk -c4, every request a new URL (a cache buster no other request uses, for every peer), to
+#           300 px wide at q80: imgforge (4 workers × 1 thread), imgforge-baseline --pipeline reference
+#           (4 processes × 1 thread: the same concurrency, no nginx, FastCGI or fetch), thumbor (Pillow,
+#           2 single-process instances behind an nginx upstream with least_conn), image_filter (nginx,
+#           2 workers); the peak PSS of each one's processes is sampled meanwhile.
+#   latency wrk -c1 --latency: imgforge's median miss against the in-process time per operation (1 thread).
+#
+# Every server is started here and stopped on exit. Rounds alternate the contestants row by row, so that
+# a machine that drifts during the run favours none of them.
+# usage: bench/all.sh [seconds per measurement]   (after `make bench`'s setup: wrk, the image_filter
+# module, thumbor and matplotlib in BENCH_VENV, release builds of imgforge and imgforge-baseline)
+. "$(dirname "$0")/lib.sh"
+seconds=${1:-8}
+venv=${BENCH_VENV:-$root/.build-bench-venv}
+plot=${BENCH_PLOT:-$root/doc/bench-miss-time.png}
+baseline=$root/.build/release/imgforge-baseline
+images=$work/images
+started=$(date +%s)
+for tool in wrk nginx vips curl bc "$baseline" "$binary" "$venv/bin/thumbor" "$venv/bin/python"; do
+    command -v "$tool" >/dev/null || { echo "missing: $tool (run \`make bench\`)" >&2; exit 1; }
+done
+[ -f /usr/lib/nginx/modules/ngx_http_image_filter_module.so ] \
+    || { echo "missing: nginx's image_filter module (libnginx-mod-http-image-filter)" >&2; exit 1; }
+
+thumbor_pids="" if_pid="" th_nginx_pid="" imgforge_pid="" nginx_pid=""
+cleanup() {
+    [ -z "$imgforge_pid" ] || kill -CONT "$imgforge_pid" 2>/dev/null || true
+    for pid in $nginx_pid $imgforge_pid $th_nginx_pid $if_pid $thumbor_pids; do kill -TERM "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    # the scratch directory, unless it was given (BENCH_DIR) or is to be kept (BENCH_KEEP)
+    [ -n "${BENCH_DIR:-}" ] || [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { echo "[$(( $(date +%s) - started ))s] $*" >&2; }
+
+log "inputs in $images"
+"$root/bench/inputs.sh" "$images"
+
+# --- the contestants ----------------------------------------------------------------------------------
+export IMGFORGE_KEY=736563726574 IMGFORGE_SALT=68656C6C6F
+stack_start IMGFORGE_CACHE_TYPE=disk IMGFORGE_CACHE_DISK_PATH="$work/cache" IMGFORGE_WORKERS=4 IMGFORGE_WORKER_THREADS=1
+static_port=$((port + 1)) th_port=$((port + 2)) if_port=$((port + 3)) if_back=$((port + 4))
+th_ports="$((port + 5)) $((port + 6))"
+mkdir -p "$work/static"
+cat >> "$work/nginx/imgforge.conf" <<CONF
+server {
+    listen 127.0.0.1:$static_port;
+    open_file_cache max=10000 inactive=60s;
+    location /plain-static/ { alias $work/static/; }
+}
+CONF
+kill -HUP "$nginx_pid"
+
+# thumbor: Pillow engine, files from the inputs, results in its file result storage (unsafe URLs too).
+mkdir -p "$work/thumbor"
+cat > "$work/thumbor/thumbor.conf" <<CONF
+LOADER = 'thumbor.loaders.file_loader'
+FILE_LOADER_ROOT_PATH = '$images'
+STORAGE = 'thumbor.storages.no_storage'
+RESULT_STORAGE = 'thumbor.result_storages.file_storage'
+RESULT_STORAGE_FILE_STORAGE_ROOT_PATH = '$work/thumbor/results'
+RESULT_STORAGE_STORES_UNSAFE = True
+ENGINE = 'thumbor.engines.pil'
+QUALITY = 80
+ALLOW_UNSAFE_URL = True
+CONF
+for p in $th_ports; do
+    "$venv/bin/thumbor" --ip 127.0.0.1 --port "$p" --conf "$work/thumbor/thumbor.conf" -l warning \
+        >>"$work/thumbor/thumbor.log" 2>&1 &
+    thumbor_pids="$thumbor_pids $!"
+done
+
+# One plain nginx per peer, so that each one's memory is its own.
+peer_nginx() {   # peer_nginx NAME VARIABLE MAIN-CONTEXT HTTP-CONTEXT; VARIABLE gets the master's pid
+    local dir=$work/$1 var=$2; shift
+    mkdir -p "$dir/logs" "$dir/tmp"
+    cat > "$dir/nginx.conf" <<CONF
+$2
+$([ "$(id -u)" -eq 0 ] && echo "user root root;")
+worker_processes 2;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+    include /etc/nginx/mime.types;
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    client_body_temp_path $dir/tmp/client_body;
+    proxy_temp_path $dir/tmp/proxy;
+    fastcgi_temp_path $dir/tmp/fastcgi;
+    uwsgi_temp_path $dir/tmp/uwsgi;
+    scgi_temp_path $dir/tmp/scgi;
+$3
+}
+CONF
+    nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log" -g 'daemon off;' &
+    printf -v "$var" %s $!
+}
+set -- $th_ports
+peer_nginx thumbor-nginx th_nginx_pid "" "
+    upstream thumbor { least_conn; server 127.0.0.1:$1 max_fails=0; server 127.0.0.1:$2 max_fails=0; keepalive 8; }
+    server {
+        listen 127.0.0.1:$th_port;
+        location / { proxy_pass http://thumbor; proxy_http_version 1.1; proxy_set_header Connection \"\"; proxy_read_timeout 120s; }
+    }"
+# image_filter resizes what a static location reads; proxy_cache in front keeps its results.
+peer_nginx image-filter if_pid \
+    "load_module /usr/lib/nginx/modules/ngx_http_image_filter_module.so;" "
+    proxy_cache_path $work/image-filter/cache levels=1:2 keys_zone=resized:10m max_size=2g inactive=1h use_temp_path=off;
+    server {
+        listen 127.0.0.1:$if_port;
+        location / {
+            proxy_pass http://127.0.0.1:$if_back;
+            proxy_cache resized;
+            proxy_cache_key \$request_uri;
+            proxy_cache_valid 200 1h;
+            add_header X-Cache \$upstream_cache_status;
+        }
+    }
+    server {
+        listen 127.0.0.1:$if_back;
+        location / {
+            root $images;
+            image_filter resize 300 -;
+            image_filter_jpeg_quality 80;
+            image_filter_webp_quality 80;
+            image_filter_buffer 32M;
+        }
+    }"
+for url in $(for p in $th_ports; do echo "http://127.0.0.1:$p/healthcheck"; done) "http://127.0.0.1:$th_port/healthcheck" \
+    "http://127.0.0.1:$if_port/photo-0.5mp.jpg" "$base/status"; do
+    for _ in $(seq 300); do curl -fs -o /dev/null "$url" && break; sleep 0.2; done
+    curl -fs -o /dev/null "$url" || { echo "did not start: $url" >&2; exit 1; }
+done
+log "all servers up"
+
+# --- helpers ------------------------------------------------------------------------------------------
+# Every request a new URL: BENCH_PATH with {cb} replaced by the measurement's tag, wrk's thread and a count.
+cat > "$work/unique.lua" <<'LUA'
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+local pattern = os.getenv("BENCH_PATH")
+local tag = os.getenv("BENCH_TAG")
+local n = 0
+function request()
+  n = n + 1
+  local path = pattern:gsub("{cb}", tag .. "x" .. tid .. "x" .. n)
+  return wrk.format("GET", path)
+end
+LUA
+measurements=0
+# wrk_run NAME WRK-ARGUMENTS...: keeps wrk's report as $work/wrk-NAME.txt; warns of failed requests.
+wrk_run() {
+    local name=$1; shift
+    wrk "$@" > "$work/wrk-$name.txt"
+    if grep -qE 'Non-2xx|Socket errors' "$work/wrk-$name.txt"; then
+        echo "warning: $name: $(grep -E 'Non-2xx|Socket errors' "$work/wrk-$name.txt" | tr -s ' ')" >&2
+    fi
+}
+rate_of() { awk '/Requests\/sec/ {print $2}' "$work/wrk-$1.txt"; }
+# p50 of a --latency report, in ms.
+p50_of() {
+    awk '$1 == "50%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+        print (u == "us" ? v / 1000 : u == "s" ? v * 1000 : u == "m" ? v * 60000 : v) }' "$work/wrk-$1.txt"
+}
+# misses NAME URL-BASE PATH-WITH-{cb} CONNECTIONS [wrk options]: a short warm-up, then one measurement.
+misses() {
+    local name=$1 url=$2 path=$3 connections=$4; shift 4
+    measurements=$((measurements + 1))
+    BENCH_PATH=$path BENCH_TAG="w$started$measurements" wrk -t1 -c"$connections" -d1s --timeout 60s \
+        -s "$work/unique.lua" "$url" > /dev/null
+    BENCH_PATH=$path BENCH_TAG="m$started$measurements" wrk_run "$name" -t"$(( connections > 1 ? 2 : 1 ))" \
+        -c"$connections" -d"${seconds}s" --timeout 60s -s "$work/unique.lua" "$@" "$url"
+}
+# Proportional set size of processes and their children, in MB.
+pss_mb() {
+    local total=0 pid
+    for pid in "$@" $(for p in "$@"; do pgrep -P "$p"; done); do
+        total=$((total + $(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)))
+    done
+    echo $((total / 1024))
+}
+# with_peak_pss NAME PIDS -- COMMAND...: runs COMMAND while sampling the PSS of PIDS (and children);
+# the peak lands in $work/pss-NAME.
+with_peak_pss() {
+    local name=$1 pids="" ; shift
+    while [ "$1" != -- ]; do pids="$pids $1"; shift; done; shift
+    ( peak=0; while :; do now=$(pss_mb $pids); [ "$now" -gt "$peak" ] && peak=$now && echo "$peak" > "$work/pss-$name"; sleep 0.3; done ) &
+    local sampler=$!
+    "$@"
+    kill "$sampler"; wait "$sampler" 2>/dev/null || true
+}
+# limit NAME PROCESSES FILE FORMAT: operations per second of imgforge-baseline's reference pipeline, summed
+# over PROCESSES processes of 1 thread, and (last line) the peak RSS of one, in MB.
+limit() {
+    local name=$1 processes=$2 file=$3 format=$4 i pids=""
+    for i in $(seq "$processes"); do
+        "$baseline" "$images/$file" --pipeline reference --width 300 --quality 80 --format "$format" --threads 1 \
+            --seconds "$seconds" > "$work/limit-$name-$i.txt" 2>&1 &
+        pids="$pids $!"
+    done
+    wait $pids
+    cat "$work"/limit-"$name"-*.txt | sed -n 's/.*per_second=\([0-9.]*\).*/\1/p' \
+        | awk '{ t += $1 } END { printf "%.1f\n", t }' > "$work/limit-$name"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "—"; else printf "%.2f", a / b }'; }
+value() { [ -s "$1" ] && cat "$1" || echo "—"; }
+
+# --- hits ---------------------------------------------------------------------------------------------
+signed=$base$("$binary" sign /rs:fit:300:0/q:80/plain/local:///photo-2mp.jpg)
+unsigned=$base/unsafe/rs:fit:300:0/q:80/plain/local:///photo-2mp.jpg
+th_hit=http://127.0.0.1:$th_port/unsafe/300x0/photo-2mp.jpg
+if_hit=http://127.0.0.1:$if_port/photo-2mp.jpg
+for url in "$signed" "$unsigned" "$th_hit" "$if_hit"; do curl -fsS -o /dev/null "$url"; done   # the misses that fill the caches
+cp "$(find "$work/cache/current/" -name '*.jpg' | head -1)" "$work/static/photo.jpg"
+static=http://127.0.0.1:$static_port/plain-static/photo.jpg
+cmp -s <(curl -fsS "$signed") <(curl -fsS "$static") && cmp -s <(curl -fsS "$unsigned") <(curl -fsS "$static") \
+    || { echo "the static file is not imgforge's result" >&2; exit 1; }
+[ "$(curl -fsS -o /dev/null -D - "$if_hit" | tr -d '\r' | awk '/^X-Cache:/ {print $2}')" = HIT ] \
+    || { echo "image_filter's result is not cached" >&2; exit 1; }
+hit_kinds="static signed unsigned thumbor image_filter"
+declare -A hit_url=([static]=$static [signed]=$signed [unsigned]=$unsigned [thumbor]=$th_hit [image_filter]=$if_hit)
+declare -A hit_total
+kill -STOP "$imgforge_pid"   # imgforge's hits must not need imgforge at all
+for round in 1 2; do
+    for kind in $hit_kinds; do
+        wrk_run "hit-$kind-$round" -t2 -c16 -d"${seconds}s" "${hit_url[$kind]}"
+        hit_total[$kind]=$(echo "${hit_total[$kind]:-0} + $(rate_of "hit-$kind-$round")" | bc)
+        log "hit round $round, $kind: $(rate_of "hit-$kind-$round") req/s"
+    done
+done
+kill -CONT "$imgforge_pid"
+for kind in $hit_kinds; do hit_total[$kind]=$(echo "scale=1; ${hit_total[$kind]} / 2" | bc); done
+
+# --- misses, 4 connections ----------------------------------------------------------------------------
+# row: file, imgforge options (after rs:fit:300:0/q:80), baseline format ("" = none), thumbor filters
+# ("-" = none, "" = not supported), image_filter (yes/no)
+rows=(
+    "photo-0.5mp.jpg||jpeg|-|yes"
+    "photo-2mp.jpg||jpeg|-|yes"
+    "photo-8mp.jpg||jpeg|-|yes"
+    "photo-24mp.jpg||jpeg|-|yes"
+    "photo-2mp.jpg|/f:webp|webp|filters:format(webp):|no"
+    "photo-2mp.jpg|/f:avif|avif||no"
+    "alpha-2mp.png||png|-|yes"
+    "anim.gif|||-|yes"
+)
+label() {
+    local file=$1 options=$2 out
+    case $options in /f:webp) out=WebP ;; /f:avif) out=AVIF ;; *) case $file in *.png) out=PNG ;; *.gif) out=GIF ;; *) out=JPEG ;; esac ;; esac
+    case $file in
+        photo-*) echo "$(echo "$file" | sed 's/photo-\(.*\)mp.jpg/\1/') MP JPEG → $out" ;;
+        alpha-*) echo "2 MP PNG with alpha → $out" ;;
+        anim.gif) echo "GIF, 8 frames of 480×360 → $out (image_filter: the first frame only)" ;;
+    esac
+}
+imgforge_pids() { echo "$imgforge_pid"; }
+for i in "${!rows[@]}"; do
+    IFS='|' read -r file options format filters filter <<< "${rows[$i]}"
+    log "misses: $(label "$file" "$options")"
+    with_peak_pss "imgforge-$i" "$imgforge_pid" -- \
+        misses "imgforge-$i" "$base" "/unsafe/rs:fit:300:0/q:80$options/cb:{cb}/plain/local:///$file" 4
+    [ -n "$format" ] && limit "$i" 4 "$file" "$format"
+    if [ -n "$filters" ]; then
+        [ "$filters" = - ] && filters=filters:
+        with_peak_pss "thumbor-$i" $thumbor_pids -- \
+            misses "thumbor-$i" "http://127.0.0.1:$th_port" "/unsafe/300x0/${filters}cb({cb})/$file" 4
+    fi
+    if [ "$filter" = yes ]; then
+        with_peak_pss "image_filter-$i" "$if_pid" -- \
+            misses "image_filter-$i" "http://127.0.0.1:$if_port" "/$file?cb={cb}" 4
+    fi
+done
+
+# --- latency at concurrency 1 -------------------------------------------------------------------------
+for i in 0 1 2 3; do
+    IFS='|' read -r file _ <<< "${rows[$i]}"
+    log "one at a time: $file"
+    misses "p50-$i" "$base" "/unsafe/rs:fit:300:0/q:80/cb:{cb}/plain/local:///$file" 1 --latency
+    limit "one-$i" 1 "$file" jpeg
+done
+
+# --- the tables ---------------------------------------------------------------------------------------
+echo
+echo "### Hits: wrk -t2 -c16, ${seconds} s × 2 rounds (mean req/s)"
+echo
+echo "| hit path | req/s | ratio to static | imgforge signed / this | imgforge unsigned / this |"
+echo "| --- | --- | --- | --- | --- |"
+for kind in $hit_kinds; do
+    case $kind in
+        static) what="plain static file, default nginx location (imgforge's result bytes)" ;;
+        signed) what="imgforge, signed URL (nginx alone: try_files over the cache tree)" ;;
+        unsigned) what="imgforge, unsigned URL (nginx's fastcgi_cache)" ;;
+        thumbor) what="thumbor, file result storage (2 processes)" ;;
+        image_filter) what="nginx image_filter behind proxy_cache" ;;
+    esac
+    echo "| $what | ${hit_total[$kind]} | $(ratio "${hit_total[$kind]}" "${hit_total[static]}") |" \
+        "$(ratio "${hit_total[signed]}" "${hit_total[$kind]}") | $(ratio "${hit_total[unsigned]}" "${hit_total[$kind]}") |"
+done
+echo
+echo "### Misses: every request a new URL, 4 connections, ${seconds} s (misses/s; ratios are imgforge / the other)"
+echo
+echo "| source → 300 px wide, q80 | imgforge | in-process limit (4 × 1) | imgforge / limit | thumbor | imgforge / thumbor | image_filter | imgforge / image_filter |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+for i in "${!rows[@]}"; do
+    IFS='|' read -r file options _ <<< "${rows[$i]}"
+    ours=$(rate_of "imgforge-$i")
+    lim=$(value "$work/limit-$i")
+    th=$([ -f "$work/wrk-thumbor-$i.txt" ] && rate_of "thumbor-$i" || echo —)
+    fi_=$([ -f "$work/wrk-image_filter-$i.txt" ] && rate_of "image_filter-$i" || echo —)
+    r() { [ "$1" = — ] && echo — || ratio "$ours" "$1"; }
+    echo "| $(label "$file" "$options") | $ours | $lim | $(r "$lim") | $th | $(r "$th") | $fi_ | $(r "$fi_") |"
+done
+echo
+echo "### Peak PSS during the misses (MB; ratios are imgforge / the other)"
+echo
+echo "| source | imgforge (supervisor + 4 workers) | thumbor (2 processes) | imgforge / thumbor | image_filter (nginx master + 2 workers) | imgforge / image_filter |"
+echo "| --- | --- | --- | --- | --- | --- |"
+for i in "${!rows[@]}"; do
+    IFS='|' read -r file options _ <<< "${rows[$i]}"
+    ours=$(value "$work/pss-imgforge-$i") th=$(value "$work/pss-thumbor-$i") fi_=$(value "$work/pss-image_filter-$i")
+    r() { [ "$1" = — ] && echo — || ratio "$ours" "$1"; }
+    echo "| $(label "$file" "$options") | $ours | $th | $(r "$th") | $fi_ | $(r "$fi_") |"
+done
+echo
+echo "### One at a time: imgforge's median miss (wrk -c1 --latency) against the in-process time per operation (1 thread)"
+echo
+echo "| source | MP | in-process (ms) | imgforge p50 (ms) | imgforge / in-process |"
+echo "| --- | --- | --- | --- | --- |"
+: > "$work/miss-time.tsv"
+for i in 0 1 2 3; do
+    IFS='|' read -r file _ <<< "${rows[$i]}"
+    mp=$(vipsheader -f width "$images/$file" | awk -v h="$(vipsheader -f height "$images/$file")" '{ printf "%.2f", $1 * h / 1e6 }')
+    one=$(awk '{ printf "%.2f", 1000 / $1 }' "$work/limit-one-$i")
+    p50=$(p50_of "p50-$i")
+    echo "| $(label "$file" "") | $mp | $one | $p50 | $(ratio "$p50" "$one") |"
+    printf '%s\t%s\t%s\n' "$mp" "$one" "$p50" >> "$work/miss-time.tsv"
+done
+"$venv/bin/python" "$root/bench/plot-miss-time.py" "$work/miss-time.tsv" "$plot"
+echo
+echo "Plot: ${plot#"$root"/}. Run time: $(( $(date +%s) - started )) s, ${seconds} s per measurement."
