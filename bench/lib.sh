@@ -38,10 +38,16 @@ unique_misses() {
     mkdir -p "$work/images"
     vips linear "$work/xy.v" "$work/images/p.jpg" 0.5 0 --uchar
     cat > "$work/unique.lua" <<'LUA'
+-- wrk's threads share one random sequence: each thread's number keeps their URLs apart.
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
 local n = 0
 request = function()
   n = n + 1
-  return wrk.format("GET", "/unsafe/w:64/cb:" .. math.random(1, 1e9) .. "-" .. n .. "/plain/local:///p.jpg")
+  return wrk.format("GET", "/unsafe/w:64/cb:" .. os.time() .. "x" .. tid .. "x" .. n .. "/plain/local:///p.jpg")
 end
 LUA
 }

@@ -134,6 +134,13 @@ public final class VipsImage {
         return try make("resize") { imgforge_vips_resize(pointer, $0, horizontal, vertical, Int32(vipsKernel.rawValue)) }
     }
 
+    /// `resize`, premultiplied when there is alpha (as imgproxy resizes): transparent pixels' colour (often
+    /// black) must not bleed into the edges.
+    package func resizePremultiplied(horizontal: Double, vertical: Double, kernel: ResizingAlgorithm = .lanczos3) throws -> VipsImage {
+        guard hasAlpha else { return try resize(horizontal: horizontal, vertical: vertical, kernel: kernel) }
+        return try premultiplied().resize(horizontal: horizontal, vertical: vertical, kernel: kernel).unpremultiplied().cast(bandFormat)
+    }
+
     func extractArea(left: Int, top: Int, width: Int, height: Int) throws -> VipsImage {
         try make("crop") { imgforge_vips_extract_area(pointer, $0, Int32(clamping: left), Int32(clamping: top), Int32(clamping: width), Int32(clamping: height)) }
     }

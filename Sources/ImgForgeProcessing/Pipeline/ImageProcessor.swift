@@ -41,12 +41,14 @@ public struct ImageProcessor: Sendable {
     public func process(_ source: [UInt8], options: ProcessingOptions, watermark: [UInt8]? = nil, acceptable: Set<ImageFormat> = [],
                         deadline: Deadline? = nil) throws -> ProcessedImage {
         do {
-            let (buffer, format) = try loadable(source)
-            if format == .svg {
-                return try processSVG(buffer, options: options, watermark: watermark, acceptable: acceptable, deadline: deadline)
+            return try SourceBuffer.borrowing(source) { borrowed in
+                let (buffer, format) = try loadable(borrowed)
+                if format == .svg {
+                    return try processSVG(buffer, options: options, watermark: watermark, acceptable: acceptable, deadline: deadline)
+                }
+                return try run(buffer, format: format, source: source, options: options, watermark: watermark, acceptable: acceptable,
+                               deadline: deadline)
             }
-            return try run(buffer, format: format, source: source, options: options, watermark: watermark, acceptable: acceptable,
-                           deadline: deadline)
         } catch {
             // A libvips failure after the deadline is the kill it asked for.
             if let deadline, deadline.hasPassed { throw deadline.error }
@@ -54,12 +56,10 @@ public struct ImageProcessor: Sendable {
         }
     }
 
-    /// The source copied once into a buffer that every image decoded from it keeps alive, and its
-    /// format as its first bytes announce it, checked against the allowed types before any libvips
-    /// loader parses a byte. An SVG source is rebuilt by SVGSanitizer first, and only that is ever
-    /// given to libvips.
-    private func loadable(_ source: [UInt8]) throws -> (buffer: SourceBuffer, format: ImageFormat) {
-        let buffer = SourceBuffer(copying: source)
+    /// The source's format as its first bytes announce it, checked against the allowed types before any
+    /// libvips loader parses a byte. An SVG source is rebuilt by SVGSanitizer first, and only that is
+    /// ever given to libvips.
+    private func loadable(_ buffer: SourceBuffer) throws -> (buffer: SourceBuffer, format: ImageFormat) {
         let isSVG = SVGSanitizer.looksLikeSVG(buffer)
         guard let format = isSVG ? .svg : ImageFormat(magic: buffer.bytes) else {
             throw ServiceError(.unprocessable, "source is not a supported image (jpeg, png, webp, avif, gif, tiff or svg)")
@@ -179,20 +179,22 @@ public struct ImageProcessor: Sendable {
 
     /// Reads the header only: what the source is, and the size `options` would give it.
     public func info(_ source: [UInt8], options: ProcessingOptions = ProcessingOptions()) throws -> ImageInfo {
-        let (buffer, format) = try loadable(source)
-        let header = try VipsImage.load(buffer, as: format)
-        try checkSource(header, options: options)
-        let pages = header.int("n-pages") ?? 1
-        let height = pages > 1 ? header.int("page-height") ?? header.height : header.height
-        let orientation = Orientation(exif: header.int("orientation") ?? 1, options: options)
-        let plan = GeometryPlan(source: orientation.displayed(Size(header.width, height)), options: options)
-        try plan.check(maxResultDimension: options.maxResultDimension ?? settings.maxResultDimension)
-        return ImageInfo(
-            width: header.width, height: height, format: format, pages: pages,
-            delays: pages > 1 ? header.ints("delay") ?? [] : [], loop: pages > 1 ? header.int("loop") : nil,
-            hasAlpha: header.hasAlpha, orientation: header.int("orientation") ?? 1, colourSpace: header.interpretation.name,
-            bytes: source.count, resultWidth: plan.resultSize.width, resultHeight: plan.resultSize.height
-        )
+        try SourceBuffer.borrowing(source) { borrowed in
+            let (buffer, format) = try loadable(borrowed)
+            let header = try VipsImage.load(buffer, as: format)
+            try checkSource(header, options: options)
+            let pages = header.int("n-pages") ?? 1
+            let height = pages > 1 ? header.int("page-height") ?? header.height : header.height
+            let orientation = Orientation(exif: header.int("orientation") ?? 1, options: options)
+            let plan = GeometryPlan(source: orientation.displayed(Size(header.width, height)), options: options)
+            try plan.check(maxResultDimension: options.maxResultDimension ?? settings.maxResultDimension)
+            return ImageInfo(
+                width: header.width, height: height, format: format, pages: pages,
+                delays: pages > 1 ? header.ints("delay") ?? [] : [], loop: pages > 1 ? header.int("loop") : nil,
+                hasAlpha: header.hasAlpha, orientation: header.int("orientation") ?? 1, colourSpace: header.interpretation.name,
+                bytes: source.count, resultWidth: plan.resultSize.width, resultHeight: plan.resultSize.height
+            )
+        }
     }
 
     /// Frame and resolution limits, from the header alone: nothing is decoded yet.

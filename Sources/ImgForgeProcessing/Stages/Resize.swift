@@ -9,10 +9,7 @@ enum ResizeStage: PipelineStage {
         guard planned.width != image.width || planned.height != image.height else { return }
         let horizontal = Double(planned.width) / Double(image.width)
         let vertical = Double(planned.height) / Double(image.height)
-        // With alpha, resample premultiplied: transparent pixels' colour (often black) must not bleed into edges.
-        let premultiplied = image.hasAlpha ? try image.premultiplied() : image
-        var resized = try premultiplied.resize(horizontal: horizontal, vertical: vertical, kernel: context.options.resizingAlgorithm)
-        if image.hasAlpha { resized = try resized.unpremultiplied().cast(image.bandFormat) }
+        var resized = try image.resizePremultiplied(horizontal: horizontal, vertical: vertical, kernel: context.options.resizingAlgorithm)
         // libvips may land a pixel off the planned size; the plan is what the user was promised.
         if resized.width != planned.width || resized.height != planned.height {
             if resized.width >= planned.width && resized.height >= planned.height {
