@@ -44,7 +44,7 @@ let package = Package(
         .target(
             name: "ImgForgeServer",
             dependencies: [
-                "ImgForgeCore", "ImgForgeFetch", "ImgForgeProcessing", "ImgForgeCache", "CFastCGI",
+                "ImgForgeCore", "ImgForgeFetch", "ImgForgeProcessing", "ImgForgeCache", "CFastCGI", "CShim",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Atomics", package: "swift-atomics"),

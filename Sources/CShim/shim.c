@@ -5,6 +5,7 @@
 #include <linux/openat2.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <malloc.h>
 
 int imgforge_vips_init(const char *argv0) {
     return VIPS_INIT(argv0);
@@ -217,4 +218,8 @@ int imgforge_open_beneath(int dirfd, const char *path, int flags) {
     how.flags = (unsigned long long)flags;
     how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
     return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+}
+
+int imgforge_malloc_arena_max(int count) {
+    return mallopt(M_ARENA_MAX, count);
 }

@@ -35,6 +35,7 @@ public final class FastCGIServer: Sendable {
         self.version = version
         self.index = index
         let server = configuration.server
+        ProcessMemory.limitAllocatorArenas(to: server.workerThreads)
         // Handed over by the supervisor on fixed descriptors; a worker started by hand has neither.
         scoreboard = try? Scoreboard(descriptor: Scoreboard.workerDescriptor, slotCount: server.workerProcesses * server.workerThreads)
         let board = try? MetricsBoard(descriptor: MetricsBoard.workerDescriptor, workers: server.workerProcesses)
@@ -186,16 +187,5 @@ public final class FastCGIServer: Sendable {
 enum RequestID {
     static func make() -> String {
         (0..<4).map { _ in String(format: "%08x", UInt32.random(in: .min ... .max)) }.joined()
-    }
-}
-
-/// Resident memory from /proc.
-enum ProcessMemory {
-    static func residentBytes(pid: pid_t? = nil) -> Int? {
-        let path = pid.map { "/proc/\($0)/statm" } ?? "/proc/self/statm"
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        let fields = text.split(separator: " ")
-        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 }

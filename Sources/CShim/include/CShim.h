@@ -69,4 +69,8 @@ CURLcode imgforge_curl_getinfo_long(CURL *curl, CURLINFO info, long *value);
 // leave it fails with EXDEV). glibc 2.36 has no wrapper for the system call. -1 and errno on failure.
 int imgforge_open_beneath(int dirfd, const char *path, int flags);
 
+// glibc: mallopt(M_ARENA_MAX, count), the most malloc arenas the process uses (malloc.h is not in
+// Swift's Glibc module). 1 on success.
+int imgforge_malloc_arena_max(int count);
+
 #endif
