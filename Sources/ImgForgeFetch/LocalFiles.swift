@@ -44,15 +44,16 @@ struct LocalFiles {
             throw ServiceError(.badRequest, "source too large: \(size) bytes, limit is \(maxBytes)")
         }
         // Read what fstat said, and no more than the limit if the file grows meanwhile.
+        // Straight into the array's storage: no zero fill, no second copy.
         let limit = maxBytes > 0 ? maxBytes : Int.max
-        var bytes = [UInt8](repeating: 0, count: min(size, limit))
-        var filled = 0
-        while filled < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { break }
-            filled += count
+        return [UInt8](unsafeUninitializedCapacity: min(size, limit)) { buffer, filled in
+            filled = 0
+            while filled < buffer.count {
+                let count = Glibc.read(fd, buffer.baseAddress! + filled, buffer.count - filled)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { break }
+                filled += count
+            }
         }
-        return Array(bytes.prefix(filled))
     }
 }
