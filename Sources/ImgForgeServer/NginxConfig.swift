@@ -95,6 +95,8 @@ public struct NginxConfig {
             "# Signed URLs name their cache file: /<signature>/… → <root>/current/<2 chars>/<signature>[-variant].<ext>",
             "map $request_uri $imgforge_key {",
             "    default \"-\";",
+            // Before the signature pattern: a 6-character signature (IMGFORGE_SIGNATURE_SIZE=4) would match "unsafe".
+            "    \"~^/unsafe/\" \"-\";",
             // Exactly a signature's length: a longer first segment (a signature with something appended) is no key.
             "    \"~^/(?<imgforge_p>[A-Za-z0-9_-]{2})(?<imgforge_r>[A-Za-z0-9_-]{\(URLSigner.length(ofSignatureOf: configuration.security.signer.size) - 2)})/\" \"$imgforge_p/$imgforge_p$imgforge_r\";",
             "}",

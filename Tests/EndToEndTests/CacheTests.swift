@@ -114,6 +114,18 @@ struct CacheHitTests {
         #expect(other.status == 200 && other.header("X-Imgforge-Cache") == "MISS")
     }
 
+    @Test func unsignedURLsAreKeptWhateverTheSignatureSize() throws {
+        // With 4-byte signatures a signature is 6 characters, as long as "unsafe": nginx must still find no
+        // file name in an unsigned URL, and keep its answer itself.
+        let stack = try ServiceStack(environment: cached.merging(["IMGFORGE_ALLOW_UNSIGNED": "true", "IMGFORGE_SIGNATURE_SIZE": "4"]) { _, new in new })
+        defer { stack.stop() }
+        try stack.writeLocal("s.jpg", try TestImage.quadrants(width: 60, height: 60, suffix: ".jpg"))
+        let url = "/unsafe/w:30/plain/local:///s.jpg"
+        let first = try stack.get(url), second = try stack.get(url)
+        #expect(first.status == 200 && second.status == 200 && first.body == second.body, "\(first.status) \(second.status)")
+        #expect(first.header("X-Imgforge-Cache") == "MISS" && second.header("X-Imgforge-Cache") == "HIT", "\(second.headers)")
+    }
+
     @Test func answersNginxMustNotKeepAreNeverHits() throws {
         let stack = try ServiceStack(environment: cached.merging(["IMGFORGE_ALLOW_UNSIGNED": "true"]) { _, new in new })
         defer { stack.stop() }
