@@ -30,7 +30,7 @@ done
 [ -f /usr/lib/nginx/modules/ngx_http_image_filter_module.so ] \
     || { echo "missing: nginx's image_filter module (libnginx-mod-http-image-filter)" >&2; exit 1; }
 
-thumbor_pids="" if_pid="" th_nginx_pid="" imgforge_pid="" nginx_pid=""
+cpu_pids="" thumbor_pids="" if_pid="" th_nginx_pid="" imgforge_pid="" nginx_pid=""
 cleanup() {
     [ -z "$imgforge_pid" ] || kill -CONT "$imgforge_pid" 2>/dev/null || true
     for pid in $nginx_pid $imgforge_pid $th_nginx_pid $if_pid $thumbor_pids; do kill -TERM "$pid" 2>/dev/null || true; done
@@ -189,8 +189,24 @@ misses() {
     measurements=$((measurements + 1))
     BENCH_PATH=$path BENCH_TAG="w$started$measurements" wrk -t1 -c"$connections" -d1s --timeout 60s \
         -s "$work/unique.lua" "$url" > /dev/null
+    # What the warm-up left in flight (wrk closed those connections) finishes before the measurement.
+    sleep 1
+    local before after
+    before=$(cpu_ticks $cpu_pids)
     BENCH_PATH=$path BENCH_TAG="m$started$measurements" wrk_run "$name" -t"$(( connections > 1 ? 2 : 1 ))" \
         -c"$connections" -d"${seconds}s" --timeout 60s -s "$work/unique.lua" "$@" "$url"
+    after=$(cpu_ticks $cpu_pids)
+    awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" '/requests in/ { if ($1 > 0) printf "%.2f\n", t * 1000 / hz / $1 }' \
+        "$work/wrk-$name.txt" > "$work/cpu-$name"
+}
+# CPU time (user and system, all threads) of processes and their children, in clock ticks: for a
+# contestant, its own processes and the nginx in front of it (set cpu_pids before calling misses).
+cpu_ticks() {
+    local total=0 pid
+    for pid in "$@" $(for p in "$@"; do pgrep -P "$p"; done); do
+        total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$total"
 }
 # Proportional set size of processes and their children, in MB.
 pss_mb() {
@@ -222,6 +238,9 @@ limit() {
     wait $pids
     cat "$work"/limit-"$name"-*.txt | sed -n 's/.*per_second=\([0-9.]*\).*/\1/p' \
         | awk '{ t += $1 } END { printf "%.1f\n", t }' > "$work/limit-$name"
+    # CPU per operation over all the processes: their own time (libvips' threads included) / operations.
+    cat "$work"/limit-"$name"-*.txt | sed -n 's/.*operations=\([0-9]*\).*cpu_ms_per_operation=\([0-9.]*\).*/\1 \2/p' \
+        | awk '{ ops += $1; ms += $1 * $2 } END { if (ops > 0) printf "%.2f\n", ms / ops }' > "$work/limitcpu-$name"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "—"; else printf "%.2f", a / b }'; }
 value() { [ -s "$1" ] && cat "$1" || echo "—"; }
@@ -278,15 +297,18 @@ imgforge_pids() { echo "$imgforge_pid"; }
 for i in "${!rows[@]}"; do
     IFS='|' read -r file options format filters filter <<< "${rows[$i]}"
     log "misses: $(label "$file" "$options")"
+    cpu_pids="$imgforge_pid $nginx_pid"
     with_peak_pss "imgforge-$i" "$imgforge_pid" -- \
         misses "imgforge-$i" "$base" "/unsafe/rs:fit:300:0/q:80$options/cb:{cb}/plain/local:///$file" 4
     [ -n "$format" ] && limit "$i" 4 "$file" "$format"
     if [ -n "$filters" ]; then
         [ "$filters" = - ] && filters=filters:
+        cpu_pids="$thumbor_pids $th_nginx_pid"
         with_peak_pss "thumbor-$i" $thumbor_pids -- \
             misses "thumbor-$i" "http://127.0.0.1:$th_port" "/unsafe/300x0/${filters}cb({cb})/$file" 4
     fi
     if [ "$filter" = yes ]; then
+        cpu_pids="$if_pid"
         with_peak_pss "image_filter-$i" "$if_pid" -- \
             misses "image_filter-$i" "http://127.0.0.1:$if_port" "/$file?cb={cb}" 4
     fi
@@ -296,6 +318,7 @@ done
 for i in 0 1 2 3; do
     IFS='|' read -r file _ <<< "${rows[$i]}"
     log "one at a time: $file"
+    cpu_pids="$imgforge_pid $nginx_pid"
     misses "p50-$i" "$base" "/unsafe/rs:fit:300:0/q:80/cb:{cb}/plain/local:///$file" 1 --latency
     limit "one-$i" 1 "$file" jpeg
 done
@@ -329,6 +352,19 @@ for i in "${!rows[@]}"; do
     th=$([ -f "$work/wrk-thumbor-$i.txt" ] && rate_of "thumbor-$i" || echo —)
     fi_=$([ -f "$work/wrk-image_filter-$i.txt" ] && rate_of "image_filter-$i" || echo —)
     r() { [ "$1" = — ] && echo — || ratio "$ours" "$1"; }
+    echo "| $(label "$file" "$options") | $ours | $lim | $(r "$lim") | $th | $(r "$th") | $fi_ | $(r "$fi_") |"
+done
+echo
+echo "### CPU per miss (ms): the contestant's processes and the nginx in front of it, user and system time / misses"
+echo "### (the limit: its processes' own time / operations). Ratios are the other / imgforge: above 1, imgforge needs less."
+echo
+echo "| source → 300 px wide, q80 | imgforge | in-process limit | limit / imgforge | thumbor | thumbor / imgforge | image_filter | image_filter / imgforge |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+for i in "${!rows[@]}"; do
+    IFS='|' read -r file options _ <<< "${rows[$i]}"
+    ours=$(value "$work/cpu-imgforge-$i") lim=$(value "$work/limitcpu-$i")
+    th=$(value "$work/cpu-thumbor-$i") fi_=$(value "$work/cpu-image_filter-$i")
+    r() { [ "$1" = — ] || [ "$ours" = — ] && echo — || ratio "$1" "$ours"; }
     echo "| $(label "$file" "$options") | $ours | $lim | $(r "$lim") | $th | $(r "$th") | $fi_ | $(r "$fi_") |"
 done
 echo

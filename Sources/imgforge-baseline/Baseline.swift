@@ -76,6 +76,7 @@ struct Baseline: ParsableCommand {
         let finished = DispatchGroup()
         let stop = Deadline.after(seconds: seconds)
         let started = ContinuousClock.now
+        let cpuAtStart = Self.processCPUSeconds()
         for _ in 0..<threads {
             finished.enter()
             Thread {
@@ -94,6 +95,7 @@ struct Baseline: ParsableCommand {
         finished.wait()
         if let message = failure.withLock({ $0 }) { throw ValidationError("the operation failed: \(message)") }
         let elapsed = ContinuousClock.now - started
+        let cpu = Self.processCPUSeconds() - cpuAtStart
         let total = count.load(ordering: .relaxed)
         let rate = Double(total) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         // The process's peak resident memory (VmHWM, in kB).
@@ -101,7 +103,16 @@ struct Baseline: ParsableCommand {
         let peak = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
             .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") } ?? 0
         print("pipeline=\(pipeline.rawValue) access=\(access.rawValue) threads=\(threads) simd=\(Vips.isVectorised ? "on" : "off") operations=\(total) "
-              + "per_second=\(String(format: "%.1f", rate)) peak_rss_mb=\(peak / 1024)")
+              + "per_second=\(String(format: "%.1f", rate)) cpu_ms_per_operation=\(String(format: "%.2f", cpu * 1000 / Double(max(1, total)))) "
+              + "peak_rss_mb=\(peak / 1024)")
+    }
+
+    /// User and system time of the whole process, all threads (libvips' included), in seconds.
+    private static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// One resize of `source`, returning the encoded bytes.
