@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The cost of flushing each disk cache file before it is renamed into place: misses that store
-# a small result (every request a new URL), with IMGFORGE_CACHE_FSYNC on and off, alternated
-# round after round in one run. The cache directory is on the file system of $BENCH_DIR (or /tmp).
+# The cost of flushing each disk cache file before it is renamed into place: misses that store a
+# small result in imgforge's disk cache (every request a new signed URL), with IMGFORGE_CACHE_FSYNC
+# on and off, alternated round after round in one run. The cache directory is on the file system of
+# $BENCH_DIR (or /tmp).
 # usage: bench/cache-fsync.sh [seconds per round] [rounds]   (after `swift build -c release`)
 . "$(dirname "$0")/lib.sh"
 seconds=${1:-10}
 rounds=${2:-3}
-unique_misses
+export IMGFORGE_KEY=736563726574 IMGFORGE_SALT=68656C6C6F
+unique_misses signed
 echo "cache on $(df -T "$work" | awk 'NR == 2 {print $2}') ($work)"
 declare -A total
 for round in $(seq "$rounds"); do

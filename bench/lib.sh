@@ -32,11 +32,43 @@ wrk_rate() {
 }
 
 # Misses that each store a new small result: $work/images/p.jpg (400×300) and $work/unique.lua, a wrk
-# script whose every request is a new URL (a cache buster no other request uses).
+# script (2 threads) whose every request is a new URL (a cache buster no other request uses). With
+# `signed`, the URLs are signed with IMGFORGE_KEY and IMGFORGE_SALT (hex), so that imgforge stores the
+# results in its own disk cache (unsigned answers are kept by nginx): 20,000 per wrk thread, generated
+# beforehand, the same in every round (start each round with an empty cache).
 unique_misses() {
     vips xyz "$work/xy.v" 400 300
     mkdir -p "$work/images"
     vips linear "$work/xy.v" "$work/images/p.jpg" 0.5 0 --uchar
+    if [ "${1:-}" = signed ]; then
+        python3 - "$work" <<'PY'
+import base64, hashlib, hmac, os, sys
+key, salt = bytes.fromhex(os.environ["IMGFORGE_KEY"]), bytes.fromhex(os.environ["IMGFORGE_SALT"])
+for thread in (1, 2):
+    with open(f"{sys.argv[1]}/urls-{thread}.txt", "w") as urls:
+        for n in range(20000):
+            path = f"/w:64/cb:{thread}x{n}/plain/local:///p.jpg"
+            signature = hmac.new(key, salt + path.encode(), hashlib.sha256).digest()
+            urls.write("/" + base64.urlsafe_b64encode(signature).rstrip(b"=").decode() + path + "\n")
+PY
+        cat > "$work/unique.lua" <<LUA
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+local paths, n = nil, 0
+request = function()
+  if not paths then
+    paths = {}
+    for line in io.lines("$work/urls-" .. tid .. ".txt") do paths[#paths + 1] = line end
+  end
+  n = n + 1
+  return wrk.format("GET", paths[(n - 1) % #paths + 1])
+end
+LUA
+        return
+    fi
     cat > "$work/unique.lua" <<'LUA'
 -- wrk's threads share one random sequence: each thread's number keeps their URLs apart.
 local threads = 0
