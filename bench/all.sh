@@ -55,17 +55,9 @@ stack_start IMGFORGE_CACHE_TYPE=disk IMGFORGE_CACHE_DISK_PATH="$work/cache" IMGF
 for a in 0 1 2 3 4 5 6 7 8 9 a b c d e f; do
     for b in $(printf '%02x ' $(seq 0 255)); do echo "$work/nginx/tmp/imgforge-cache/$a/$b"; done
 done | xargs mkdir -p
-static_port=$((port + 1)) th_port=$((port + 2)) if_port=$((port + 3)) if_back=$((port + 4))
+th_port=$((port + 2)) if_port=$((port + 3)) if_back=$((port + 4))
 th_ports="$((port + 5)) $((port + 6))"
-mkdir -p "$work/static"
-cat >> "$work/nginx/imgforge.conf" <<CONF
-server {
-    listen 127.0.0.1:$static_port;
-    open_file_cache max=10000 inactive=60s;
-    location /plain-static/ { alias $work/static/; }
-}
-CONF
-kill -HUP "$nginx_pid"
+static_server
 
 # thumbor: Pillow engine, files from the inputs, results in its file result storage (unsafe URLs too).
 mkdir -p "$work/thumbor"
@@ -153,12 +145,7 @@ log "all servers up"
 
 # --- helpers ------------------------------------------------------------------------------------------
 # Every request a new URL: BENCH_PATH with {cb} replaced by the measurement's tag, wrk's thread and a count.
-cat > "$work/unique.lua" <<'LUA'
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("tid", threads)
-end
+{ wrk_thread_numbers; cat <<'LUA'
 local pattern = os.getenv("BENCH_PATH")
 local tag = os.getenv("BENCH_TAG")
 local n = 0
@@ -168,6 +155,7 @@ function request()
   return wrk.format("GET", path)
 end
 LUA
+} > "$work/unique.lua"
 measurements=0
 # wrk_run NAME WRK-ARGUMENTS...: keeps wrk's report as $work/wrk-NAME.txt; warns of failed requests.
 wrk_run() {
@@ -183,7 +171,9 @@ p50_of() {
     awk '$1 == "50%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
         print (u == "us" ? v / 1000 : u == "s" ? v * 1000 : u == "m" ? v * 60000 : v) }' "$work/wrk-$1.txt"
 }
-# misses NAME URL-BASE PATH-WITH-{cb} CONNECTIONS [wrk options]: a short warm-up, then one measurement.
+# misses NAME URL-BASE PATH-WITH-{cb} CONNECTIONS [wrk options]: a short warm-up, then one measurement;
+# the CPU time of cpu_pids (the contestant's processes and the nginx in front of it) per miss lands in
+# $work/cpu-NAME.
 misses() {
     local name=$1 url=$2 path=$3 connections=$4; shift 4
     measurements=$((measurements + 1))
@@ -198,23 +188,6 @@ misses() {
     after=$(cpu_ticks $cpu_pids)
     awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" '/requests in/ { if ($1 > 0) printf "%.2f\n", t * 1000 / hz / $1 }' \
         "$work/wrk-$name.txt" > "$work/cpu-$name"
-}
-# CPU time (user and system, all threads) of processes and their children, in clock ticks: for a
-# contestant, its own processes and the nginx in front of it (set cpu_pids before calling misses).
-cpu_ticks() {
-    local total=0 pid
-    for pid in "$@" $(for p in "$@"; do pgrep -P "$p"; done); do
-        total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
-    done
-    echo "$total"
-}
-# Proportional set size of processes and their children, in MB.
-pss_mb() {
-    local total=0 pid
-    for pid in "$@" $(for p in "$@"; do pgrep -P "$p"; done); do
-        total=$((total + $(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)))
-    done
-    echo $((total / 1024))
 }
 # with_peak_pss NAME PIDS -- COMMAND...: runs COMMAND while sampling the PSS of PIDS (and children);
 # the peak lands in $work/pss-NAME.
@@ -243,6 +216,20 @@ limit() {
         | awk '{ ops += $1; ms += $1 * $2 } END { if (ops > 0) printf "%.2f\n", ms / ops }' > "$work/limitcpu-$name"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "—"; else printf "%.2f", a / b }'; }
+# cells ORDER OURS OTHER...: table cells of imgforge's figure, then of each other figure beside its ratio
+# (ORDER ours: imgforge / the other; other: the other / imgforge); — where a figure is missing.
+cells() {
+    local order=$1 ours=$2 other
+    shift 2
+    printf '| %s ' "$ours"
+    for other; do
+        if [ "$other" = — ] || [ "$ours" = — ]; then printf '| %s | — ' "$other"
+        elif [ "$order" = ours ]; then printf '| %s | %s ' "$other" "$(ratio "$ours" "$other")"
+        else printf '| %s | %s ' "$other" "$(ratio "$other" "$ours")"
+        fi
+    done
+    echo "|"
+}
 value() { [ -s "$1" ] && cat "$1" || echo "—"; }
 
 # --- hits ---------------------------------------------------------------------------------------------
@@ -252,7 +239,7 @@ th_hit=http://127.0.0.1:$th_port/unsafe/300x0/photo-2mp.jpg
 if_hit=http://127.0.0.1:$if_port/photo-2mp.jpg
 for url in "$signed" "$unsigned" "$th_hit" "$if_hit"; do curl -fsS -o /dev/null "$url"; done   # the misses that fill the caches
 cp "$(find "$work/cache/current/" -name '*.jpg' | head -1)" "$work/static/photo.jpg"
-static=http://127.0.0.1:$static_port/plain-static/photo.jpg
+static=$static_base/photo.jpg
 cmp -s <(curl -fsS "$signed") <(curl -fsS "$static") && cmp -s <(curl -fsS "$unsigned") <(curl -fsS "$static") \
     || { echo "the static file is not imgforge's result" >&2; exit 1; }
 [ "$(curl -fsS -o /dev/null -D - "$if_hit" | tr -d '\r' | awk '/^X-Cache:/ {print $2}')" = HIT ] \
@@ -351,8 +338,7 @@ for i in "${!rows[@]}"; do
     lim=$(value "$work/limit-$i")
     th=$([ -f "$work/wrk-thumbor-$i.txt" ] && rate_of "thumbor-$i" || echo —)
     fi_=$([ -f "$work/wrk-image_filter-$i.txt" ] && rate_of "image_filter-$i" || echo —)
-    r() { [ "$1" = — ] && echo — || ratio "$ours" "$1"; }
-    echo "| $(label "$file" "$options") | $ours | $lim | $(r "$lim") | $th | $(r "$th") | $fi_ | $(r "$fi_") |"
+    echo "| $(label "$file" "$options") $(cells ours "$ours" "$lim" "$th" "$fi_")"
 done
 echo
 echo "### CPU per miss (ms): the contestant's processes and the nginx in front of it, user and system time / misses"
@@ -364,8 +350,7 @@ for i in "${!rows[@]}"; do
     IFS='|' read -r file options _ <<< "${rows[$i]}"
     ours=$(value "$work/cpu-imgforge-$i") lim=$(value "$work/limitcpu-$i")
     th=$(value "$work/cpu-thumbor-$i") fi_=$(value "$work/cpu-image_filter-$i")
-    r() { [ "$1" = — ] || [ "$ours" = — ] && echo — || ratio "$1" "$ours"; }
-    echo "| $(label "$file" "$options") | $ours | $lim | $(r "$lim") | $th | $(r "$th") | $fi_ | $(r "$fi_") |"
+    echo "| $(label "$file" "$options") $(cells other "$ours" "$lim" "$th" "$fi_")"
 done
 echo
 echo "### Peak PSS during the misses (MB; ratios are imgforge / the other)"
@@ -375,8 +360,7 @@ echo "| --- | --- | --- | --- | --- | --- |"
 for i in "${!rows[@]}"; do
     IFS='|' read -r file options _ <<< "${rows[$i]}"
     ours=$(value "$work/pss-imgforge-$i") th=$(value "$work/pss-thumbor-$i") fi_=$(value "$work/pss-image_filter-$i")
-    r() { [ "$1" = — ] && echo — || ratio "$ours" "$1"; }
-    echo "| $(label "$file" "$options") | $ours | $th | $(r "$th") | $fi_ | $(r "$fi_") |"
+    echo "| $(label "$file" "$options") $(cells ours "$ours" "$th" "$fi_")"
 done
 echo
 echo "### One at a time: imgforge's median miss (wrk -c1 --latency) against the in-process time per operation (1 thread)"

@@ -19,17 +19,9 @@ curl -fsS -o /dev/null "$hit"        # the misses that fill the caches
 curl -fsS -o /dev/null "$unsigned"
 file=$(find "$work/cache/current/" -name '*.jpg' | head -1)
 # The same file as a plain static file, from the same nginx.
-mkdir -p "$work/static" && cp "$file" "$work/static/photo.jpg"
-static_port=$((port + 1))
-cat >> "$work/nginx/imgforge.conf" <<CONF
-server {
-    listen 127.0.0.1:$static_port;
-    open_file_cache max=10000 inactive=60s;
-    location /plain-static/ { alias $work/static/; }
-}
-CONF
-kill -HUP "$nginx_pid"; sleep 0.5
-static="http://127.0.0.1:$static_port/plain-static/photo.jpg"
+static_server
+cp "$file" "$work/static/photo.jpg"
+static="$static_base/photo.jpg"
 cmp <(curl -fsS "$hit") <(curl -fsS "$static") && cmp <(curl -fsS "$unsigned") <(curl -fsS "$static") \
     && echo "same bytes: $(stat -c %s "$file") bytes"
 

@@ -31,6 +31,57 @@ wrk_rate() {
     wrk "$@" | awk '/Requests\/sec/ {print $2}'
 }
 
+# The start of a wrk script that gives each thread its number as `tid`: wrk's threads share one random
+# sequence, so URLs meant to be unique must carry the thread's number.
+wrk_thread_numbers() {
+    cat <<'LUA'
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+LUA
+}
+
+# The processes given and their children.
+with_children() {
+    local pid
+    for pid in "$@"; do echo "$pid"; pgrep -P "$pid" || true; done
+}
+
+# Proportional set size of processes and their children, in MB.
+pss_mb() {
+    local total=0 pid
+    for pid in $(with_children "$@"); do
+        total=$((total + $(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)))
+    done
+    echo $((total / 1024))
+}
+
+# CPU time (user and system, all threads) of processes and their children, in clock ticks.
+cpu_ticks() {
+    local total=0 pid
+    for pid in $(with_children "$@"); do
+        total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$total"
+}
+
+# A plain static location in the stack's nginx, on port+1, serving $work/static/ as /plain-static/
+# (with open_file_cache, as imgforge's hits have); its address lands in $static_base.
+static_server() {
+    mkdir -p "$work/static"
+    cat >> "$work/nginx/imgforge.conf" <<CONF
+server {
+    listen 127.0.0.1:$((port + 1));
+    open_file_cache max=10000 inactive=60s;
+    location /plain-static/ { alias $work/static/; }
+}
+CONF
+    kill -HUP "$nginx_pid"; sleep 0.5
+    static_base=http://127.0.0.1:$((port + 1))/plain-static
+}
+
 # Misses that each store a new small result: $work/images/p.jpg (400×300) and $work/unique.lua, a wrk
 # script (2 threads) whose every request is a new URL (a cache buster no other request uses). With
 # `signed`, the URLs are signed with IMGFORGE_KEY and IMGFORGE_SALT (hex), so that imgforge stores the
@@ -51,12 +102,7 @@ for thread in (1, 2):
             signature = hmac.new(key, salt + path.encode(), hashlib.sha256).digest()
             urls.write("/" + base64.urlsafe_b64encode(signature).rstrip(b"=").decode() + path + "\n")
 PY
-        cat > "$work/unique.lua" <<LUA
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("tid", threads)
-end
+        { wrk_thread_numbers; cat <<LUA
 local paths, n = nil, 0
 request = function()
   if not paths then
@@ -67,19 +113,15 @@ request = function()
   return wrk.format("GET", paths[(n - 1) % #paths + 1])
 end
 LUA
+        } > "$work/unique.lua"
         return
     fi
-    cat > "$work/unique.lua" <<'LUA'
--- wrk's threads share one random sequence: each thread's number keeps their URLs apart.
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("tid", threads)
-end
+    { wrk_thread_numbers; cat <<'LUA'
 local n = 0
 request = function()
   n = n + 1
   return wrk.format("GET", "/unsafe/w:64/cb:" .. os.time() .. "x" .. tid .. "x" .. n .. "/plain/local:///p.jpg")
 end
 LUA
+    } > "$work/unique.lua"
 }

@@ -10,21 +10,9 @@ trap 'stack_stop; rm -rf "$work"' EXIT
 "$root/bench/inputs.sh" "$work/inputs" >/dev/null
 stack_start IMGFORGE_CACHE_TYPE=disk IMGFORGE_CACHE_DISK_PATH="$work/cache" IMGFORGE_WORKERS=4 IMGFORGE_WORKER_THREADS=1
 cp "$work/inputs/photo-24mp.jpg" "$work/images/"
-pool_pss_mb() {
-    local total=0 pid
-    for pid in "$imgforge_pid" $(pgrep -P "$imgforge_pid"); do
-        total=$((total + $(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)))
-    done
-    echo $((total / 1024))
-}
 # Each of wrk's 2 threads stops after its half of the requests and writes its count every 100 responses,
 # so the sampler knows how far the run is.
-cat > "$work/soak.lua" <<LUA
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("tid", threads)
-end
+{ wrk_thread_numbers; cat <<LUA
 local n, done = 0, 0
 function request()
   n = n + 1
@@ -39,6 +27,7 @@ function response(status)
   if done >= $((requests / 2)) then wrk.thread:stop() end
 end
 LUA
+} > "$work/soak.lua"
 wrk -t2 -c4 -d1h --timeout 60s -s "$work/soak.lua" "$base" > "$work/wrk.txt" &
 wrk_pid=$!
 step=$((requests / 10)) next=$((requests / 10)) first=""
@@ -47,7 +36,7 @@ echo "| --- | --- |"
 while kill -0 "$wrk_pid" 2>/dev/null; do
     done_=$(( $(cat "$work/progress-1" 2>/dev/null || echo 0) + $(cat "$work/progress-2" 2>/dev/null || echo 0) ))
     if [ "$done_" -ge "$next" ]; then
-        pss=$(pool_pss_mb)
+        pss=$(pss_mb "$imgforge_pid")
         echo "| $done_ | $pss |"
         [ -n "$first" ] || first=$pss
         last=$pss next=$((next + step))

@@ -15,15 +15,6 @@ vips linear "$work/xy.v" "$work/images/p.jpg" 0.1 0 --uchar
 url="$base/unsafe/rs:fit:200:0/q:80/plain/local:///p.jpg"
 baseline="$root/.build/release/imgforge-baseline"
 
-# Proportional set size of the supervisor and all its workers, in MB.
-pool_pss() {
-    local total=0
-    for pid in $imgforge_pid $(pgrep -P "$imgforge_pid"); do
-        total=$((total + $(awk '/^Pss:/ {print $2}' /proc/$pid/smaps_rollup)))
-    done
-    echo $((total / 1024))
-}
-
 # Operations per second of the in-process resize: `limit PROCESSES THREADS`, summed over the processes.
 limit() {
     local processes=$1 threads=$2
@@ -54,7 +45,7 @@ for threads in 1 2 4; do
     wrk -t2 -c$workers -d"${seconds}s" "$url" > "$work/wrk.txt" &
     load=$!
     sleep $((seconds / 2))
-    pss=$(pool_pss)
+    pss=$(pss_mb "$imgforge_pid")
     wait "$load"
     rate=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
     stack_stop
