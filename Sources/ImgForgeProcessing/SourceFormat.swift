@@ -9,10 +9,18 @@ extension ImageFormat {
         ("VipsForeignLoadSvg", .svg),
     ]
 
-    /// The format a libvips loader class reads; nil for any other loader.
-    init?(loaderClass: String) {
-        guard let match = Self.loaderClasses.first(where: { loaderClass.hasPrefix($0.name) }) else { return nil }
-        self = match.format
+    /// The libvips operation that reads this format from memory (one of `loaderClasses`' buffer
+    /// variants): called by name, so no other loader is ever asked whether the bytes are its own.
+    var bufferLoader: String {
+        switch self {
+        case .jpeg: "jpegload_buffer"
+        case .png: "pngload_buffer"
+        case .webp: "webpload_buffer"
+        case .gif: "gifload_buffer"
+        case .avif: "heifload_buffer"
+        case .tiff: "tiffload_buffer"
+        case .svg: "svgload_buffer"
+        }
     }
 
     /// The raster format the first bytes of a file announce, before any loader reads it: what

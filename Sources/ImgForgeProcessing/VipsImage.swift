@@ -30,26 +30,53 @@ public final class VipsImage {
     }
 
     /// Decodes lazily: only the header is read until pixels are needed; the image keeps `buffer`.
-    /// The loader must be the one for `format`, which the caller learnt from the magic bytes
-    /// (`ImageFormat(magic:)`), so no other parser ever sees the bytes; SVG is loaded only when
-    /// `format` says the bytes are SVGSanitizer's output. `options` are loader options
-    /// (`shrink=2`, `page=1`).
+    /// The loader is the one for `format` (`ImageFormat.bufferLoader`), which the caller learnt
+    /// from the magic bytes (`ImageFormat(magic:)`): no other parser ever sees the bytes, and none
+    /// is asked whether they are its own. SVG is loaded only when `format` says the bytes are
+    /// SVGSanitizer's output. `options` are loader options (`shrink=2`, `page=1`).
     package static func load(_ buffer: SourceBuffer, as format: ImageFormat, options: [String] = [],
                              access: Access = .random) throws -> VipsImage {
-        let bytes = buffer.bytes
-        guard let loader = vips_foreign_find_load_buffer(bytes.baseAddress, bytes.count) else {
-            Vips.clearError()
-            throw ServiceError(.unprocessable, "cannot decode source image: not a valid \(format.rawValue)")
-        }
-        guard ImageFormat(loaderClass: String(cString: loader)) == format else {
-            throw ServiceError(.unprocessable, "cannot decode source image: it starts like \(format.rawValue) but is not one")
-        }
         // A truncated source is an error, not an image with a grey bottom.
-        let optionString = "[" + (options + [access.option, "fail_on=truncated"]).joined(separator: ",") + "]"
-        guard let image = imgforge_vips_load_buffer_with(bytes.baseAddress, bytes.count, optionString) else {
-            throw ServiceError(.unprocessable, "cannot decode source image: \(Vips.takeError())")
+        let optionString = (options + [access.option, "fail_on=truncated"]).joined(separator: ",")
+        guard let image = callLoader(format.bufferLoader, buffer.bytes, options: optionString) else {
+            throw ServiceError(.unprocessable, "cannot decode source image: not a valid \(format.rawValue): \(Vips.takeError())")
         }
         return VipsImage(image, source: buffer)
+    }
+
+    /// Runs the loader operation `nickname` on `bytes` (not copied: the caller keeps them alive as
+    /// long as the image) with `options` in libvips' `name=value,…` form; nil with libvips' error
+    /// set when it fails. What `vips_image_new_from_buffer` does once it has sniffed the loader.
+    private static func callLoader(_ nickname: String, _ bytes: UnsafeRawBufferPointer,
+                                   options: String) -> UnsafeMutablePointer<CVips.VipsImage>? {
+        guard let created = vips_operation_new(nickname) else { return nil }
+        var operation: UnsafeMutablePointer<VipsOperation>? = created
+        let object = UnsafeMutableRawPointer(created)
+        var value = GValue()
+        g_value_init(&value, vips_blob_get_type())
+        let blob = vips_blob_new(nil, bytes.baseAddress, bytes.count)
+        g_value_set_boxed(&value, blob)
+        vips_area_unref(UnsafeMutableRawPointer(blob)?.assumingMemoryBound(to: VipsArea.self))
+        g_object_set_property(object.assumingMemoryBound(to: GObject.self), "buffer", &value)
+        g_value_unset(&value)
+        guard vips_object_set_from_string(object.assumingMemoryBound(to: VipsObject.self), options) == 0,
+              vips_cache_operation_buildp(&operation) == 0, let operation
+        else {
+            if let operation {
+                vips_object_unref_outputs(UnsafeMutableRawPointer(operation).assumingMemoryBound(to: VipsObject.self))
+                g_object_unref(operation)
+            }
+            return nil
+        }
+        // The build may have swapped in another operation object: read `out` from the one it left.
+        let built = UnsafeMutableRawPointer(operation)
+        g_value_init(&value, vips_image_get_type())
+        g_object_get_property(built.assumingMemoryBound(to: GObject.self), "out", &value)
+        let image = g_value_dup_object(&value)
+        g_value_unset(&value)
+        vips_object_unref_outputs(built.assumingMemoryBound(to: VipsObject.self))
+        g_object_unref(operation)
+        return image?.assumingMemoryBound(to: CVips.VipsImage.self)
     }
 
     public var width: Int { Int(vips_image_get_width(pointer)) }

@@ -33,6 +33,27 @@ struct LoaderExposureTests {
         #expect(response.status == 422, "\(response.status) \(response.text)")
     }
 
+    /// Each served format is read by its own loader, called by name: the quadrants come through.
+    @Test(arguments: [".jpg", ".png", ".webp", ".gif", ".avif", ".tif"])
+    func everyServedFormatIsReadByItsOwnLoader(suffix: String) throws {
+        let stack = try currentStack()
+        try stack.writeLocal("own\(suffix)", try TestImage.quadrants(width: 32, height: 24, suffix: suffix))
+        let response = try stack.get("/unsafe/w:16/plain/local:///own\(suffix)@png")
+        #expect(response.status == 200, "\(suffix): \(response.status) \(response.text)")
+        let image = try TestImage(decoding: response.body)
+        #expect(image.width == 16 && image.height == 12, "\(suffix): \(image.width)×\(image.height)")
+        #expect(image.colourName(3, 3) == "red" && image.colourName(12, 9) == "yellow", "\(suffix)")
+    }
+
+    @Test func aJPEGSignatureInFrontOfAnotherFormatIsRefused() throws {
+        let stack = try currentStack()
+        let png = try TestImage.quadrants(width: 64, height: 48, suffix: ".png")
+        try stack.writeLocal("lying.jpg", [0xFF, 0xD8, 0xFF] + png)
+        let response = try stack.get("/unsafe/w:50/plain/local:///lying.jpg")
+        #expect(response.status == 422, "\(response.status) \(response.text)")
+        #expect(response.text.contains("not a valid jpeg"), "\(response.text)")
+    }
+
     /// 36 MP of 8-bit RGB decodes to 108 MB, over libvips' 100 MB threshold for decoding into a
     /// temporary file: both the streamed path (a plain resize) and the whole-image one (a quarter
     /// turn) decode in memory.
