@@ -10,7 +10,8 @@
 #           300 px wide at q80: imgforge (4 workers × 1 thread), imgforge-baseline --pipeline reference
 #           (4 processes × 1 thread: the same concurrency, no nginx, FastCGI or fetch), thumbor (Pillow,
 #           2 single-process instances behind an nginx upstream with least_conn), image_filter (nginx,
-#           2 workers); the peak PSS of each one's processes is sampled meanwhile.
+#           2 workers); the peak PSS of each one's processes is sampled meanwhile. For the JPEG → JPEG
+#           rows, thumbor's engine in-process too (bench/pillow-reference.py, 4 processes), beside the limit.
 #   latency wrk -c1 --latency: imgforge's median miss against the in-process time per operation (1 thread).
 #
 # Every server is started here and stopped on exit. Rounds alternate the contestants row by row, so that
@@ -215,6 +216,21 @@ limit() {
     cat "$work"/limit-"$name"-*.txt | sed -n 's/.*operations=\([0-9]*\).*cpu_ms_per_operation=\([0-9.]*\).*/\1 \2/p' \
         | awk '{ ops += $1; ms += $1 * $2 } END { if (ops > 0) printf "%.2f\n", ms / ops }' > "$work/limitcpu-$name"
 }
+# pillow NAME PROCESSES FILE: the same for thumbor's engine in-process (bench/pillow-reference.py: the
+# steps of its Pillow engine, without its HTTP server), JPEG → JPEG only.
+pillow() {
+    local name=$1 processes=$2 file=$3 i pids=""
+    for i in $(seq "$processes"); do
+        "$venv/bin/python" "$root/bench/pillow-reference.py" "$images/$file" 300 80 "$seconds" \
+            > "$work/pillow-$name-$i.txt" 2>&1 &
+        pids="$pids $!"
+    done
+    wait $pids
+    cat "$work"/pillow-"$name"-*.txt | sed -n 's/.*per_second=\([0-9.]*\).*/\1/p' \
+        | awk '{ t += $1 } END { printf "%.1f\n", t }' > "$work/pillow-$name"
+    cat "$work"/pillow-"$name"-*.txt | sed -n 's/.*operations=\([0-9]*\).*cpu_ms_per_operation=\([0-9.]*\).*/\1 \2/p' \
+        | awk '{ ops += $1; ms += $1 * $2 } END { if (ops > 0) printf "%.2f\n", ms / ops }' > "$work/pillowcpu-$name"
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "—"; else printf "%.2f", a / b }'; }
 # cells ORDER OURS OTHER...: table cells of imgforge's figure, then of each other figure beside its ratio
 # (ORDER ours: imgforge / the other; other: the other / imgforge); — where a figure is missing.
@@ -248,7 +264,7 @@ hit_kinds="static signed unsigned thumbor image_filter"
 declare -A hit_url=([static]=$static [signed]=$signed [unsigned]=$unsigned [thumbor]=$th_hit [image_filter]=$if_hit)
 declare -A hit_total
 kill -STOP "$imgforge_pid"   # imgforge's hits must not need imgforge at all
-for round in 1 2; do
+for round in 1 2 3; do
     for kind in $hit_kinds; do
         wrk_run "hit-$kind-$round" -t2 -c16 -d"${seconds}s" "${hit_url[$kind]}"
         hit_total[$kind]=$(echo "${hit_total[$kind]:-0} + $(rate_of "hit-$kind-$round")" | bc)
@@ -256,7 +272,7 @@ for round in 1 2; do
     done
 done
 kill -CONT "$imgforge_pid"
-for kind in $hit_kinds; do hit_total[$kind]=$(echo "scale=1; ${hit_total[$kind]} / 2" | bc); done
+for kind in $hit_kinds; do hit_total[$kind]=$(echo "scale=1; ${hit_total[$kind]} / 3" | bc); done
 
 # --- misses, 4 connections ----------------------------------------------------------------------------
 # row: file, imgforge options (after rs:fit:300:0/q:80), baseline format ("" = none), thumbor filters
@@ -288,6 +304,7 @@ for i in "${!rows[@]}"; do
     with_peak_pss "imgforge-$i" "$imgforge_pid" -- \
         misses "imgforge-$i" "$base" "/unsafe/rs:fit:300:0/q:80$options/cb:{cb}/plain/local:///$file" 4
     [ -n "$format" ] && limit "$i" 4 "$file" "$format"
+    case $file/$options in photo-*/) pillow "$i" 4 "$file" ;; esac
     if [ -n "$filters" ]; then
         [ "$filters" = - ] && filters=filters:
         cpu_pids="$thumbor_pids $th_nginx_pid"
@@ -312,7 +329,7 @@ done
 
 # --- the tables ---------------------------------------------------------------------------------------
 echo
-echo "### Hits: wrk -t2 -c16, ${seconds} s × 2 rounds (mean req/s)"
+echo "### Hits: wrk -t2 -c16, ${seconds} s × 3 rounds (mean req/s)"
 echo
 echo "| hit path | req/s | ratio to static | imgforge signed / this | imgforge unsigned / this |"
 echo "| --- | --- | --- | --- | --- |"
@@ -351,6 +368,19 @@ for i in "${!rows[@]}"; do
     ours=$(value "$work/cpu-imgforge-$i") lim=$(value "$work/limitcpu-$i")
     th=$(value "$work/cpu-thumbor-$i") fi_=$(value "$work/cpu-image_filter-$i")
     echo "| $(label "$file" "$options") $(cells other "$ours" "$lim" "$th" "$fi_")"
+done
+echo
+echo "### In-process, no server: imgforge's limit (libvips) against thumbor's engine (Pillow), 4 processes × 1 thread each"
+echo "### (ratios are libvips / Pillow: above 1, libvips is ahead)"
+echo
+echo "| source → 300 px wide, q80 | libvips limit (ops/s) | Pillow (ops/s) | libvips / Pillow | libvips CPU per op (ms) | Pillow CPU per op (ms) | Pillow / libvips CPU |"
+echo "| --- | --- | --- | --- | --- | --- | --- |"
+for i in "${!rows[@]}"; do
+    IFS='|' read -r file options _ <<< "${rows[$i]}"
+    [ -s "$work/pillow-$i" ] || continue
+    lim=$(value "$work/limit-$i") pil=$(value "$work/pillow-$i")
+    limcpu=$(value "$work/limitcpu-$i") pilcpu=$(value "$work/pillowcpu-$i")
+    echo "| $(label "$file" "$options") | $lim | $pil | $(ratio "$lim" "$pil") | $limcpu | $pilcpu | $(ratio "$pilcpu" "$limcpu") |"
 done
 echo
 echo "### Peak PSS during the misses (MB; ratios are imgforge / the other)"
