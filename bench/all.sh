@@ -200,36 +200,32 @@ with_peak_pss() {
     "$@"
     kill "$sampler"; wait "$sampler" 2>/dev/null || true
 }
-# limit NAME PROCESSES FILE FORMAT: operations per second of imgforge-baseline's reference pipeline, summed
-# over PROCESSES processes of 1 thread, and (last line) the peak RSS of one, in MB.
-limit() {
-    local name=$1 processes=$2 file=$3 format=$4 i pids=""
+# in_processes KIND NAME PROCESSES COMMAND...: runs COMMAND in PROCESSES processes at once, each printing
+# `operations=N per_second=R cpu_ms_per_operation=C`; their summed operations per second land in
+# $work/KIND-NAME, and the CPU per operation over all of them (their own time, every thread included,
+# over all their operations) in $work/KINDcpu-NAME.
+in_processes() {
+    local kind=$1 name=$2 processes=$3 i pids=""
+    shift 3
     for i in $(seq "$processes"); do
-        "$baseline" "$images/$file" --pipeline reference --width 300 --quality 80 --format "$format" --threads 1 \
-            --seconds "$seconds" > "$work/limit-$name-$i.txt" 2>&1 &
+        "$@" > "$work/$kind-$name-$i.txt" 2>&1 &
         pids="$pids $!"
     done
     wait $pids
-    cat "$work"/limit-"$name"-*.txt | sed -n 's/.*per_second=\([0-9.]*\).*/\1/p' \
-        | awk '{ t += $1 } END { printf "%.1f\n", t }' > "$work/limit-$name"
-    # CPU per operation over all the processes: their own time (libvips' threads included) / operations.
-    cat "$work"/limit-"$name"-*.txt | sed -n 's/.*operations=\([0-9]*\).*cpu_ms_per_operation=\([0-9.]*\).*/\1 \2/p' \
-        | awk '{ ops += $1; ms += $1 * $2 } END { if (ops > 0) printf "%.2f\n", ms / ops }' > "$work/limitcpu-$name"
+    cat "$work/$kind-$name"-*.txt | sed -n 's/.*per_second=\([0-9.]*\).*/\1/p' \
+        | awk '{ t += $1 } END { printf "%.1f\n", t }' > "$work/$kind-$name"
+    cat "$work/$kind-$name"-*.txt | sed -n 's/.*operations=\([0-9]*\).*cpu_ms_per_operation=\([0-9.]*\).*/\1 \2/p' \
+        | awk '{ ops += $1; ms += $1 * $2 } END { if (ops > 0) printf "%.2f\n", ms / ops }' > "$work/${kind}cpu-$name"
 }
-# pillow NAME PROCESSES FILE: the same for thumbor's engine in-process (bench/pillow-reference.py: the
-# steps of its Pillow engine, without its HTTP server), JPEG → JPEG only.
+# limit NAME PROCESSES FILE FORMAT: imgforge-baseline's reference pipeline in PROCESSES processes of 1 thread.
+limit() {
+    in_processes limit "$1" "$2" "$baseline" "$images/$3" --pipeline reference --width 300 --quality 80 --format "$4" \
+        --threads 1 --seconds "$seconds"
+}
+# pillow NAME PROCESSES FILE: thumbor's engine in-process (bench/pillow-reference.py: the steps of its
+# Pillow engine, without its HTTP server), JPEG → JPEG only.
 pillow() {
-    local name=$1 processes=$2 file=$3 i pids=""
-    for i in $(seq "$processes"); do
-        "$venv/bin/python" "$root/bench/pillow-reference.py" "$images/$file" 300 80 "$seconds" \
-            > "$work/pillow-$name-$i.txt" 2>&1 &
-        pids="$pids $!"
-    done
-    wait $pids
-    cat "$work"/pillow-"$name"-*.txt | sed -n 's/.*per_second=\([0-9.]*\).*/\1/p' \
-        | awk '{ t += $1 } END { printf "%.1f\n", t }' > "$work/pillow-$name"
-    cat "$work"/pillow-"$name"-*.txt | sed -n 's/.*operations=\([0-9]*\).*cpu_ms_per_operation=\([0-9.]*\).*/\1 \2/p' \
-        | awk '{ ops += $1; ms += $1 * $2 } END { if (ops > 0) printf "%.2f\n", ms / ops }' > "$work/pillowcpu-$name"
+    in_processes pillow "$1" "$2" "$venv/bin/python" "$root/bench/pillow-reference.py" "$images/$3" 300 80 "$seconds"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "—"; else printf "%.2f", a / b }'; }
 # cells ORDER OURS OTHER...: table cells of imgforge's figure, then of each other figure beside its ratio
@@ -247,6 +243,17 @@ cells() {
     echo "|"
 }
 value() { [ -s "$1" ] && cat "$1" || echo "—"; }
+# table_head TITLE-LINE... -- COLUMN...: a table's title, its header row and the separator row.
+table_head() {
+    echo
+    while [ "$1" != -- ]; do echo "### $1"; shift; done
+    shift
+    echo
+    local header="|" separator="|" column
+    for column; do header="$header $column |"; separator="$separator --- |"; done
+    echo "$header"
+    echo "$separator"
+}
 
 # --- hits ---------------------------------------------------------------------------------------------
 signed=$base$("$binary" sign /rs:fit:300:0/q:80/plain/local:///photo-2mp.jpg)
@@ -328,11 +335,7 @@ for i in 0 1 2 3; do
 done
 
 # --- the tables ---------------------------------------------------------------------------------------
-echo
-echo "### Hits: wrk -t2 -c16, ${seconds} s × 3 rounds (mean req/s)"
-echo
-echo "| hit path | req/s | ratio to static | imgforge signed / this | imgforge unsigned / this |"
-echo "| --- | --- | --- | --- | --- |"
+table_head "Hits: wrk -t2 -c16, ${seconds} s × 3 rounds (mean req/s)" -- "hit path" "req/s" "ratio to static" "imgforge signed / this" "imgforge unsigned / this"
 for kind in $hit_kinds; do
     case $kind in
         static) what="plain static file, default nginx location (imgforge's result bytes)" ;;
@@ -344,11 +347,7 @@ for kind in $hit_kinds; do
     echo "| $what | ${hit_total[$kind]} | $(ratio "${hit_total[$kind]}" "${hit_total[static]}") |" \
         "$(ratio "${hit_total[signed]}" "${hit_total[$kind]}") | $(ratio "${hit_total[unsigned]}" "${hit_total[$kind]}") |"
 done
-echo
-echo "### Misses: every request a new URL, 4 connections, ${seconds} s (misses/s; ratios are imgforge / the other)"
-echo
-echo "| source → 300 px wide, q80 | imgforge | in-process limit (4 × 1) | imgforge / limit | thumbor | imgforge / thumbor | image_filter | imgforge / image_filter |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+table_head "Misses: every request a new URL, 4 connections, ${seconds} s (misses/s; ratios are imgforge / the other)" -- "source → 300 px wide, q80" "imgforge" "in-process limit (4 × 1)" "imgforge / limit" "thumbor" "imgforge / thumbor" "image_filter" "imgforge / image_filter"
 for i in "${!rows[@]}"; do
     IFS='|' read -r file options _ <<< "${rows[$i]}"
     ours=$(rate_of "imgforge-$i")
@@ -357,24 +356,14 @@ for i in "${!rows[@]}"; do
     fi_=$([ -f "$work/wrk-image_filter-$i.txt" ] && rate_of "image_filter-$i" || echo —)
     echo "| $(label "$file" "$options") $(cells ours "$ours" "$lim" "$th" "$fi_")"
 done
-echo
-echo "### CPU per miss (ms): the contestant's processes and the nginx in front of it, user and system time / misses"
-echo "### (the limit: its processes' own time / operations). Ratios are the other / imgforge: above 1, imgforge needs less."
-echo
-echo "| source → 300 px wide, q80 | imgforge | in-process limit | limit / imgforge | thumbor | thumbor / imgforge | image_filter | image_filter / imgforge |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+table_head "CPU per miss (ms): the contestant's processes and the nginx in front of it, user and system time / misses" "(the limit: its processes' own time / operations). Ratios are the other / imgforge: above 1, imgforge needs less." -- "source → 300 px wide, q80" "imgforge" "in-process limit" "limit / imgforge" "thumbor" "thumbor / imgforge" "image_filter" "image_filter / imgforge"
 for i in "${!rows[@]}"; do
     IFS='|' read -r file options _ <<< "${rows[$i]}"
     ours=$(value "$work/cpu-imgforge-$i") lim=$(value "$work/limitcpu-$i")
     th=$(value "$work/cpu-thumbor-$i") fi_=$(value "$work/cpu-image_filter-$i")
     echo "| $(label "$file" "$options") $(cells other "$ours" "$lim" "$th" "$fi_")"
 done
-echo
-echo "### In-process, no server: imgforge's limit (libvips) against thumbor's engine (Pillow), 4 processes × 1 thread each"
-echo "### (ratios are libvips / Pillow: above 1, libvips is ahead)"
-echo
-echo "| source → 300 px wide, q80 | libvips limit (ops/s) | Pillow (ops/s) | libvips / Pillow | libvips CPU per op (ms) | Pillow CPU per op (ms) | Pillow / libvips CPU |"
-echo "| --- | --- | --- | --- | --- | --- | --- |"
+table_head "In-process, no server: imgforge's limit (libvips) against thumbor's engine (Pillow), 4 processes × 1 thread each" "(ratios are libvips / Pillow: above 1, libvips is ahead)" -- "source → 300 px wide, q80" "libvips limit (ops/s)" "Pillow (ops/s)" "libvips / Pillow" "libvips CPU per op (ms)" "Pillow CPU per op (ms)" "Pillow / libvips CPU"
 for i in "${!rows[@]}"; do
     IFS='|' read -r file options _ <<< "${rows[$i]}"
     [ -s "$work/pillow-$i" ] || continue
@@ -382,21 +371,13 @@ for i in "${!rows[@]}"; do
     limcpu=$(value "$work/limitcpu-$i") pilcpu=$(value "$work/pillowcpu-$i")
     echo "| $(label "$file" "$options") | $lim | $pil | $(ratio "$lim" "$pil") | $limcpu | $pilcpu | $(ratio "$pilcpu" "$limcpu") |"
 done
-echo
-echo "### Peak PSS during the misses (MB; ratios are imgforge / the other)"
-echo
-echo "| source | imgforge (supervisor + 4 workers) | thumbor (2 processes) | imgforge / thumbor | image_filter (nginx master + 2 workers) | imgforge / image_filter |"
-echo "| --- | --- | --- | --- | --- | --- |"
+table_head "Peak PSS during the misses (MB; ratios are imgforge / the other)" -- "source" "imgforge (supervisor + 4 workers)" "thumbor (2 processes)" "imgforge / thumbor" "image_filter (nginx master + 2 workers)" "imgforge / image_filter"
 for i in "${!rows[@]}"; do
     IFS='|' read -r file options _ <<< "${rows[$i]}"
     ours=$(value "$work/pss-imgforge-$i") th=$(value "$work/pss-thumbor-$i") fi_=$(value "$work/pss-image_filter-$i")
     echo "| $(label "$file" "$options") $(cells ours "$ours" "$th" "$fi_")"
 done
-echo
-echo "### One at a time: imgforge's median miss (wrk -c1 --latency) against the in-process time per operation (1 thread)"
-echo
-echo "| source | MP | in-process (ms) | imgforge p50 (ms) | imgforge / in-process |"
-echo "| --- | --- | --- | --- | --- |"
+table_head "One at a time: imgforge's median miss (wrk -c1 --latency) against the in-process time per operation (1 thread)" -- "source" "MP" "in-process (ms)" "imgforge p50 (ms)" "imgforge / in-process"
 : > "$work/miss-time.tsv"
 for i in 0 1 2 3; do
     IFS='|' read -r file _ <<< "${rows[$i]}"
