@@ -21,6 +21,9 @@ when a criterion fails. Python 3.11 standard library; the `vips` CLI checks cach
 """
 
 import argparse
+import base64
+import hashlib
+import hmac
 import http.client
 import json
 import os
@@ -44,6 +47,15 @@ def log(message):
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
+SIGNING_KEY, SIGNING_SALT = b"stress-key", b"stress-salt"
+
+
+def signed(path):
+    """`path` (options and source, from its first slash) with imgforge's signature in front."""
+    digest = hmac.new(SIGNING_KEY, SIGNING_SALT + path.encode(), hashlib.sha256).digest()
+    return "/" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode() + path
+
+
 class Stack:
     """nginx + imgforge + the fault origin, in a scratch directory."""
 
@@ -63,6 +75,9 @@ class Stack:
                         IMGFORGE_BIND=f"unix:{work}/imgforge.sock",
                         IMGFORGE_LOCAL_FILESYSTEM_ROOT=self.images,
                         IMGFORGE_ALLOW_UNSIGNED="true",
+                        # Signed URLs too: their answers are imgforge's own cache files (unsigned ones are
+                        # kept by nginx), which the process faults check after the kills.
+                        IMGFORGE_KEY=SIGNING_KEY.hex(), IMGFORGE_SALT=SIGNING_SALT.hex(),
                         IMGFORGE_ALLOW_LOOPBACK_SOURCES="true",
                         # Loopback only: fuzzed URLs naming other hosts are refused (403), never fetched.
                         IMGFORGE_ALLOWED_SOURCES=f"local:///,http://127.0.0.1:{self.origin_port}/",
@@ -367,10 +382,10 @@ def origin_faults(stack):
 # 4. Process faults ---------------------------------------------------------------------------
 
 def process_faults(stack, rounds):
-    hits = [f"/unsafe/rs:fit:{200 + i}:0/plain/local:///good.jpg" for i in range(20)]
+    hits = [signed(f"/rs:fit:{200 + i}:0/plain/local:///good.jpg") for i in range(20)]
     for path in hits:
         get(stack.port, path)
-    load = GoodTraffic(stack, lambda n: f"/unsafe/rs:fit:{300 + n % 500}:0/q:{50 + n % 40}/plain/local:///good.png@webp")
+    load = GoodTraffic(stack, lambda n: signed(f"/rs:fit:{300 + n % 500}:0/q:{50 + n % 40}/plain/local:///good.png@webp"))
     load.start()
     hit_statuses_down, hit_statuses = {}, {}
     worker_kills = supervisor_kills = 0
