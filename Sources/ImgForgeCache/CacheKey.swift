@@ -1,10 +1,14 @@
 /// Where one response lives in a tier, relative to `<root>/current/`:
-/// `<first two characters>/<name>[.<variant>].<extension>`.
+/// `<directory>/<name>[.<variant>].<extension>`.
 ///
-/// Signed URLs are named by their signature, which nginx can cut out of the request with a
-/// regular expression. Other URLs have no file here: nginx keeps their answers in its own cache.
+/// Every name is one nginx computes from the request URI with a regular expression, without
+/// hashing: signed URLs are named by their signature, unsigned URLs in a strict character set by
+/// the URI itself (`CacheKey+Unsigned.swift`). Other URLs have no file here: nginx keeps their
+/// answers in its own cache.
 public struct CacheKey: Sendable, Equatable, Hashable {
-    /// Characters safe in a file name: base64url or hex only.
+    /// Relative to `current/`: the signature's first two characters, or `u/…` for an unsigned URI.
+    public let directory: String
+    /// The file's name without variant and extension: the signature, or the URI's last segment followed by `~`.
     public let name: String
     /// The negotiated-format variant from nginx's `Accept` map: "", "a" (AVIF) or "w" (WebP).
     public let variant: String
@@ -12,7 +16,14 @@ public struct CacheKey: Sendable, Equatable, Hashable {
     public init?(signature: String, variant: String) {
         guard Self.isSafe(signature), signature.count >= 22 else { return nil }
         guard Self.validVariants.contains(variant) else { return nil }
+        directory = String(signature.prefix(2))
         name = signature
+        self.variant = variant
+    }
+
+    init(directory: String, name: String, variant: String) {
+        self.directory = directory
+        self.name = name
         self.variant = variant
     }
 
@@ -25,13 +36,9 @@ public struct CacheKey: Sendable, Equatable, Hashable {
         }
     }
 
-    /// The directory, relative to `current/`.
-    public var directory: String {
-        String(name.prefix(2))
-    }
-
     /// The file's base name without extension. The variant follows a `.`, which no signature
-    /// contains, so no name can pass for another's variant.
+    /// contains and which follows the final `~` of an unsigned name, so no name can pass for
+    /// another's variant.
     public var baseName: String {
         variant.isEmpty ? name : "\(name).\(variant)"
     }

@@ -27,6 +27,8 @@ extension DiskCache {
         for tier in tiers {
             report.staleSettings += removeStaleSettings(tier)
             report.abandonedTemporaryFiles += Self.removeAbandonedTemporaryFiles(in: "\(tier.root)/tmp")
+            // Unsigned names nest one directory per URI segment: those an earlier pass left empty go.
+            Self.removeEmptyDirectories(below: "\(tier.root)/\(fingerprint)/u")
             // The fingerprint's directory itself: `current` links to it.
             var entries = Self.entries(in: "\(tier.root)/\(fingerprint)/")
             // Most recently used first: access time where the filesystem keeps it, else modification.
@@ -89,6 +91,25 @@ extension DiskCache {
             if (try? manager.removeItem(atPath: path)) != nil { removed += 1 }
         }
         return removed
+    }
+
+    /// How long an empty directory is left alone: a writer may have just made it for a file.
+    static let emptyDirectoryGrace: TimeInterval = 60
+
+    /// Removes the empty directories below `path` (not `path` itself), deepest first, without
+    /// following links; true when `path` holds nothing afterwards.
+    @discardableResult
+    static func removeEmptyDirectories(below path: String) -> Bool {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return false }
+        let cutoff = Date().addingTimeInterval(-emptyDirectoryGrace).timeIntervalSince1970
+        var left = names.count
+        for name in names {
+            let child = "\(path)/\(name)"
+            var info = stat()
+            guard lstat(child, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { continue }
+            if removeEmptyDirectories(below: child), Double(info.st_mtim.tv_sec) < cutoff, rmdir(child) == 0 { left -= 1 }
+        }
+        return left == 0
     }
 
     private struct Entry {

@@ -132,7 +132,12 @@ public final class DiskCache: Sendable {
             let temporary = "\(tier.root)/tmp/\(Self.writerSpace)-\(getpid())-\(UUID().uuidString)"
             // RAM holds nothing across a power cut: only the disk tier is flushed.
             try Self.write(bytes, to: temporary, flush: durable && tier.kind == .disk)
-            guard rename(temporary, "\(tier.root)/\(fingerprint)/\(relative)") == 0 else {
+            var moved = rename(temporary, "\(tier.root)/\(fingerprint)/\(relative)") == 0
+            if !moved && errno == ENOENT && Self.makeDirectories(key.directory, in: "\(tier.root)/\(fingerprint)") {
+                // The janitor removed the directory, empty, between its creation and now: once more.
+                moved = rename(temporary, "\(tier.root)/\(fingerprint)/\(relative)") == 0
+            }
+            guard moved else {
                 let reason = String(cString: strerror(errno))
                 unlink(temporary)
                 throw CacheError("cannot move a cache file into place: \(reason)")

@@ -42,10 +42,12 @@ public enum CacheSetup {
         return configuration.outputFingerprint(version: version, watermark: watermark)
     }
 
-    /// The file name nginx computes too: the signature, when it is long enough to be unique. Nil
-    /// for unsigned URLs and short signatures, whose answers nginx keeps in its own cache instead.
-    static func key(for path: ProcessingPath, signatureSize: Int, variant: String) -> CacheKey? {
-        guard path.signature != "unsafe" && signatureSize >= 16 else { return nil }
+    /// The file name nginx computes too: the signature, when it is long enough to be unique, or an
+    /// unsigned URI in the strict form of `CacheKey(unsignedRequestURI:variant:)`. Nil for other
+    /// unsigned URIs and short signatures, whose answers nginx keeps in its own cache instead.
+    static func key(for path: ProcessingPath, requestURI: String, signatureSize: Int, variant: String) -> CacheKey? {
+        if path.signature == "unsafe" { return CacheKey(unsignedRequestURI: requestURI, variant: variant) }
+        guard signatureSize >= 16 else { return nil }
         return CacheKey(signature: path.signature, variant: variant)
     }
 }

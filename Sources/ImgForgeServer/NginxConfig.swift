@@ -92,9 +92,11 @@ public struct NginxConfig {
             "    default \".$imgforge_variant\";",
             "}",
             "",
-            "# Signed URLs name their cache file: /<signature>/… → <root>/current/<2 chars>/<signature>[-variant].<ext>",
+            "# Signed URLs name their cache file: /<signature>/… → <root>/current/<2 chars>/<signature>[.variant].<ext>;",
+            "# so do unsigned ones in a strict form: /unsafe/a/b://c/d → <root>/current/u/a/b:/~/c/d~[.variant].<ext>.",
             "map $request_uri $imgforge_key {",
             "    default \"-\";",
+        ] + Self.unsignedKeyPatterns + [
             // Before the signature pattern: a 6-character signature (IMGFORGE_SIGNATURE_SIZE=4) would match "unsafe".
             "    \"~^/unsafe/\" \"-\";",
             // Exactly a signature's length: a longer first segment (a signature with something appended) is no key.
@@ -249,6 +251,20 @@ public struct NginxConfig {
         lines += unavailableAnswer
         lines += ["}", ""]
         return lines.joined(separator: "\n")
+    }
+
+    /// The unsigned URIs that name a file, as `CacheKey(unsignedRequestURI:variant:)` reads them: segments of a
+    /// strict class (never `.` or `..`), one join of which may be `//` or `///`, written in the name as a
+    /// segment `~` or `~~`. First match wins: nothing else of `/unsafe/` names a file.
+    static var unsignedKeyPatterns: [String] {
+        let segment = "(?!\\.\\.?(?:/|$))[\(CacheKey.unsignedSegmentClass)]{1,\(CacheKey.maximumSegmentLength)}"
+        let segments = "\(segment)(?:/\(segment))*"
+        let prefix = "~^\(CacheKey.unsignedPrefix)(?<imgforge_u1>\(segments))"
+        return [
+            "    \"\(prefix)$\" \"u/$imgforge_u1~\";",
+            "    \"\(prefix)//(?<imgforge_u2>\(segments))$\" \"u/$imgforge_u1/~/$imgforge_u2~\";",
+            "    \"\(prefix)///(?<imgforge_u2>\(segments))$\" \"u/$imgforge_u1/~~/$imgforge_u2~\";",
+        ]
     }
 
     /// Refuses a request without the bearer secret, when there is one.

@@ -125,8 +125,9 @@ public struct RequestHandler: Sendable {
         }
         // nginx already chose the format variant: negotiate from it, so the file matches its name.
         let acceptable = NegotiatedFormats.acceptable(variant: variant, accept: nil)
-        guard let key = CacheSetup.key(for: path, signatureSize: configuration.security.signer.size, variant: variant) else {
-            // No file name nginx can compute (an unsigned URL, a short signature): nginx keeps this answer
+        guard let key = CacheSetup.key(for: path, requestURI: request.uri, signatureSize: configuration.security.signer.size,
+                                       variant: variant) else {
+            // No file name nginx can compute (an unsigned URI outside the strict form, a short signature): nginx keeps this answer
             // in its own cache, keyed on the request URI (see `imgforge nginx-config`).
             return try render(path, options: options, acceptable: acceptable, fetcher: fetcher, deadline: request.deadline,
                               trace: trace, logger: logger).response(ttl: configuration.output.ttl)

@@ -90,14 +90,15 @@ struct CacheHitTests {
     }
 
     @Test func unsignedURLsAreServedFromNginxsOwnCache() throws {
-        // Only signed URLs carry a name nginx can map to a file; nginx keeps the answers to the others
-        // itself (fastcgi_cache, keyed on the settings, the variant and the raw URI), so their hits
-        // do not reach imgforge either.
+        // An unsigned URI outside the strict form (here an escape) has no file name nginx can compute;
+        // nginx keeps its answers itself (fastcgi_cache, keyed on the settings, the variant and the raw
+        // URI), so their hits do not reach imgforge either.
         let stack = try ServiceStack(environment: cached.merging(["IMGFORGE_ALLOW_UNSIGNED": "true"]) { _, new in new })
         defer { stack.stop() }
         let jpeg = try TestImage.quadrants(width: 100, height: 100, suffix: ".jpg")
         stack.origin.serve("/u.jpg", .image(jpeg, contentType: "image/jpeg"))
-        let url = "/unsafe/w:30/plain/\(stack.origin.url("/u.jpg"))"
+        let escaped = stack.origin.url("/u.jpg").replacingOccurrences(of: "://", with: "%3A%2F%2F")
+        let url = "/unsafe/w:30/plain/\(escaped)"
         let answers = concurrently(6) { _ in try? stack.get(url) }
         let hit = try stack.get(url)
         #expect(answers.allSatisfy { $0?.status == 200 && $0?.body == hit.body } && hit.status == 200)
@@ -110,20 +111,84 @@ struct CacheHitTests {
         #expect(lines.count == 1, "one request reached imgforge: \(lines)")
         #expect(!cacheFiles(stack.directory.path + "/cache/current").contains { $0.hasSuffix(".jpg") }, "no file in imgforge's cache")
         // Another spelling of the same source is another URI, hence another entry (nginx keys on the raw URI).
-        let other = try stack.get("/unsafe/w:31/plain/\(stack.origin.url("/u.jpg"))")
+        let other = try stack.get("/unsafe/w:31/plain/\(escaped)")
         #expect(other.status == 200 && other.header("X-Imgforge-Cache") == "MISS")
     }
 
+    @Test func unsignedURLsInTheStrictFormAreFilesNginxServesAlone() throws {
+        let stack = try ServiceStack(environment: cached.merging(["IMGFORGE_ALLOW_UNSIGNED": "true", "IMGFORGE_AUTO_WEBP": "true"]) { _, new in new })
+        defer { stack.stop() }
+        let jpeg = try TestImage.quadrants(width: 100, height: 80, suffix: ".jpg")
+        stack.origin.serve("/o.jpg", .image(jpeg, contentType: "image/jpeg"))
+        try stack.writeLocal("l.jpg", jpeg)
+        let origin = stack.origin.url("/o.jpg")  // http://127.0.0.1:<port>/o.jpg
+        let base64 = Base64URL.encode(Array("local:///l.jpg".utf8))
+        // URI, Accept, the file imgforge must have written (relative to current/), the decoded width.
+        let cases: [(uri: String, accept: String?, file: String, width: Int)] = [
+            ("/unsafe/w:30/plain/\(origin)", nil, "u/w:30/plain/http:/~/\(origin.dropFirst(7))~.jpg", 30),
+            ("/unsafe/w:31/plain/local:///l.jpg", nil, "u/w:31/plain/local:/~~/l.jpg~.jpg", 31),
+            ("/unsafe/w:31/plain/local:///l.jpg", "image/webp", "u/w:31/plain/local:/~~/l.jpg~.w.webp", 31),
+            ("/unsafe/rs:fit:32:0/q:70/\(base64).png", nil, "u/rs:fit:32:0/q:70/\(base64).png~.png", 32),
+            ("/unsafe/w:33/plain/local:///l.jpg@png", nil, "u/w:33/plain/local:/~~/l.jpg@png~.png", 33),
+        ]
+        var misses: [[UInt8]] = []
+        for (uri, accept, file, width) in cases {
+            let miss = try stack.get(uri, headers: accept.map { ["Accept": $0] } ?? [:])
+            #expect(miss.status == 200 && (try? TestImage(decoding: miss.body))?.width == width, "\(uri): \(miss.status) \(miss.text)")
+            #expect(miss.header("X-Imgforge-Cache") == nil, "not nginx's own cache: \(miss.headers)")
+            let path = stack.directory.path + "/cache/current/" + file
+            #expect(FileManager.default.fileExists(atPath: path), "\(uri): no \(file) among \(cacheFiles(stack.directory.path + "/cache/current"))")
+            misses.append(miss.body)
+        }
+        #expect(cacheFiles(stack.directory.path + "/cache/current").count == cases.count, "one file per URI and variant")
+        // nginx computes the same names by itself: with imgforge gone, every one is still served.
+        let stopped = try #require(stack.terminateImgforge())
+        #expect(stopped.status == 0)
+        for ((uri, accept, _, _), body) in zip(cases, misses) {
+            let hit = try stack.get(uri, headers: accept.map { ["Accept": $0] } ?? [:])
+            #expect(hit.status == 200 && hit.body == body, "\(uri) with imgforge stopped: \(hit.status)")
+            #expect(hit.header("Cache-Control") == "public, max-age=31536000" && hit.header("Vary") == "Accept")
+        }
+        // Outside the strict form nginx finds no file name, and needs imgforge.
+        for uri in ["/unsafe/w:30/./plain/\(origin)", "/unsafe/w:30/plain/\(origin)?v=1", "/unsafe/w:30/plain/http%3A%2F%2F\(origin.dropFirst(7))",
+                    "/unsafe/w:30//plain/\(origin)", "/unsafe/w:30/plain/\(origin)/", "/unsafe/w:30~/plain/\(origin)"] {
+            #expect(try stack.get(uri).status == 502, "\(uri) was served without imgforge")
+        }
+        try stack.restartImgforge()
+    }
+
+    @Test func unsignedURLsOutsideTheStrictFormLeaveNoFile() throws {
+        let stack = try ServiceStack(environment: cached.merging(["IMGFORGE_ALLOW_UNSIGNED": "true"]) { _, new in new })
+        defer { stack.stop() }
+        try stack.writeLocal("l.jpg", try TestImage.quadrants(width: 60, height: 60, suffix: ".jpg"))
+        let hostile = [
+            "/unsafe/w:20/./plain/local:///l.jpg", "/unsafe/w:21/../unsafe/plain/local:///l.jpg", "/unsafe/w:22/plain/local:///l.jpg?x=1",
+            "/unsafe/w:23/plain/local:///%6C.jpg", "/unsafe/w:24/plain/local:////l.jpg", "/unsafe/w:25//plain/local:///l.jpg",
+            "/unsafe/w:26/plain/local:///l.jpg/", "/unsafe/w:27/plain/local:///l.jpg~", "/unsafe/w:28/" + String(repeating: "a", count: 201) + "/plain/local:///l.jpg",
+        ]
+        for uri in hostile {
+            let first = try stack.get(uri), second = try stack.get(uri)
+            #expect(first.status == second.status && first.body == second.body, "\(uri): \(first.status) then \(second.status)")
+            #expect(first.status < 500, "\(uri): \(first.status) \(first.text)")
+        }
+        let files = cacheFiles(stack.directory.path + "/cache/current")
+        #expect(files.isEmpty, "files for URIs outside the strict form: \(files)")
+    }
+
     @Test func unsignedURLsAreKeptWhateverTheSignatureSize() throws {
-        // With 4-byte signatures a signature is 6 characters, as long as "unsafe": nginx must still find no
-        // file name in an unsigned URL, and keep its answer itself.
+        // With 4-byte signatures a signature is 6 characters, as long as "unsafe": nginx must still read an
+        // unsigned URL as one, never as a signature's file.
         let stack = try ServiceStack(environment: cached.merging(["IMGFORGE_ALLOW_UNSIGNED": "true", "IMGFORGE_SIGNATURE_SIZE": "4"]) { _, new in new })
         defer { stack.stop() }
         try stack.writeLocal("s.jpg", try TestImage.quadrants(width: 60, height: 60, suffix: ".jpg"))
         let url = "/unsafe/w:30/plain/local:///s.jpg"
         let first = try stack.get(url), second = try stack.get(url)
         #expect(first.status == 200 && second.status == 200 && first.body == second.body, "\(first.status) \(second.status)")
-        #expect(first.header("X-Imgforge-Cache") == "MISS" && second.header("X-Imgforge-Cache") == "HIT", "\(second.headers)")
+        let files = cacheFiles(stack.directory.path + "/cache/current").map { String($0.split(separator: "/current/").last ?? "") }
+        #expect(files.count == 1 && files[0].hasSuffix("u/w:30/plain/local:/~~/s.jpg~.jpg"), "\(files)")
+        let escaped = "/unsafe/w:30/plain/local:///%73.jpg"
+        let kept = (try stack.get(escaped), try stack.get(escaped))
+        #expect(kept.0.header("X-Imgforge-Cache") == "MISS" && kept.1.header("X-Imgforge-Cache") == "HIT", "\(kept.1.headers)")
     }
 
     @Test func answersNginxMustNotKeepAreNeverHits() throws {
@@ -137,6 +202,7 @@ struct CacheHitTests {
             let first = try stack.get(target), second = try stack.get(target)
             #expect(first.status == second.status && second.header("X-Imgforge-Cache") != "HIT", "\(target): \(second.headers)")
         }
+        #expect(cacheFiles(stack.directory.path + "/cache/current").isEmpty, "nor a file nginx would serve")
     }
 }
 

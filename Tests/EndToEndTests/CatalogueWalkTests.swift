@@ -118,10 +118,11 @@ struct CatalogueWalkTests {
         // preset: a bundle of options, here a width.
         let preset = try TestImage(decoding: try stack.get("/unsafe/pr:walk/plain/local:///photo.jpg").body)
         #expect(preset.width == 20)
-        // cachebuster changes the URL only: a new one is a new cache entry (nginx keeps unsigned answers), processed again.
-        let first = try stack.get("/unsafe/w:30/cb:1/plain/local:///photo.jpg")
-        let again = try stack.get("/unsafe/w:30/cb:1/plain/local:///photo.jpg")
-        let busted = try stack.get("/unsafe/w:30/cb:2/plain/local:///photo.jpg")
+        // cachebuster changes the URL only: a new one is a new cache entry (nginx keeps answers to an unsigned
+        // URI with an escape), processed again.
+        let first = try stack.get("/unsafe/w:30/cb:1/plain/local:///ph%6Fto.jpg")
+        let again = try stack.get("/unsafe/w:30/cb:1/plain/local:///ph%6Fto.jpg")
+        let busted = try stack.get("/unsafe/w:30/cb:2/plain/local:///ph%6Fto.jpg")
         #expect([first, again, busted].map(\.status) == [200, 200, 200] && busted.body == first.body)
         #expect([first, again, busted].map { $0.header("X-Imgforge-Cache") } == ["MISS", "HIT", "MISS"])
         print("catalogue walk | options \(names.count) | each changed the answer: \(unchanged.isEmpty ? "all" : "not \(unchanged)")")

@@ -38,6 +38,38 @@ struct DiskCacheTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: "\(root)/tmp").isEmpty)
     }
 
+    @Test func unsignedNamesNestDirectoriesThatPruningRemovesOnceEmpty() throws {
+        let root = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let cache = try cache(root, capacity: .entries(1))
+        let old = try #require(CacheKey(unsignedRequestURI: "/unsafe/w:10/plain/local:///a/b.jpg", variant: ""))
+        let new = try #require(CacheKey(unsignedRequestURI: "/unsafe/w:20/plain/local:///c.jpg", variant: ""))
+        let file = try cache.store([1], key: old, extension: "jpg")
+        #expect(file.internalURI == "/_imgforge_cache/disk/u/w:10/plain/local:/~~/a/b.jpg~.jpg")
+        #expect(cache.lookup(old) == file)
+        var longAgo = [timeval(tv_sec: time(nil) - 7200, tv_usec: 0), timeval(tv_sec: time(nil) - 7200, tv_usec: 0)]
+        #expect(utimes("\(root)/current/u/w:10/plain/local:/~~/a/b.jpg~.jpg", &longAgo) == 0)
+        try cache.store([2], key: new, extension: "jpg")
+        let report = cache.prune()
+        #expect(report.removed == 1 && report.kept == 1, "\(report)")
+        #expect(cache.lookup(old) == nil && cache.lookup(new) != nil)
+        // The directories the pass emptied go at a later one.
+        for directory in ["u/w:10/plain/local:/~~/a", "u/w:10/plain/local:/~~", "u/w:10/plain/local:", "u/w:10/plain", "u/w:10"] {
+            #expect(utimes("\(root)/current/\(directory)", &longAgo) == 0)
+        }
+        cache.prune()
+        #expect(!FileManager.default.fileExists(atPath: "\(root)/current/u/w:10"), "the emptied directories went after the file")
+        #expect(FileManager.default.fileExists(atPath: "\(root)/current/u"))
+        #expect(FileManager.default.fileExists(atPath: "\(root)/current/u/w:20/plain/local:/~~/c.jpg~.jpg"))
+        // Emptied a moment ago: a writer may be about to use it, so it stays until the next pass.
+        try FileManager.default.createDirectory(atPath: "\(root)/current/u/w:30/plain", withIntermediateDirectories: true)
+        cache.prune()
+        #expect(FileManager.default.fileExists(atPath: "\(root)/current/u/w:30/plain"))
+        // A URI whose directories went is stored again.
+        try cache.store([3], key: old, extension: "jpg")
+        #expect(cache.lookup(old) != nil)
+    }
+
     @Test func newSettingsSwitchTheCurrentDirectoryAndPruneRemovesTheOld() throws {
         let root = try scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
