@@ -3,8 +3,8 @@
 # generated images (bench/inputs.sh), loopback only; prints markdown tables of every figure and ratio and
 # writes a plot of the miss time against the source's megapixels.
 #
-#   hits    wrk -c16 on cached results: imgforge signed (nginx alone: try_files over the cache tree) and
-#           unsigned (nginx's fastcgi_cache), a plain static location serving the same bytes, thumbor's
+#   hits    wrk -c16 on cached results: imgforge signed and unsigned (nginx alone: try_files over the cache
+#           tree), unsigned with an escape in the URI (nginx's fastcgi_cache), a plain static location serving the same bytes, thumbor's
 #           result storage, nginx image_filter behind proxy_cache. imgforge is stopped (SIGSTOP) meanwhile.
 #   misses  wrk -c4, every request a new URL (a cache buster no other request uses, for every peer), to
 #           300 px wide at q80: imgforge (4 workers × 1 thread), imgforge-baseline --pipeline reference
@@ -258,17 +258,19 @@ table_head() {
 # --- hits ---------------------------------------------------------------------------------------------
 signed=$base$("$binary" sign /rs:fit:300:0/q:80/plain/local:///photo-2mp.jpg)
 unsigned=$base/unsafe/rs:fit:300:0/q:80/plain/local:///photo-2mp.jpg
+kept=$base/unsafe/rs:fit:300:0/q:80/plain/local:///photo%2D2mp.jpg   # outside the strict form of a file name
 th_hit=http://127.0.0.1:$th_port/unsafe/300x0/photo-2mp.jpg
 if_hit=http://127.0.0.1:$if_port/photo-2mp.jpg
-for url in "$signed" "$unsigned" "$th_hit" "$if_hit"; do curl -fsS -o /dev/null "$url"; done   # the misses that fill the caches
+for url in "$signed" "$unsigned" "$kept" "$th_hit" "$if_hit"; do curl -fsS -o /dev/null "$url"; done   # the misses that fill the caches
 cp "$(find "$work/cache/current/" -name '*.jpg' | head -1)" "$work/static/photo.jpg"
 static=$static_base/photo.jpg
 cmp -s <(curl -fsS "$signed") <(curl -fsS "$static") && cmp -s <(curl -fsS "$unsigned") <(curl -fsS "$static") \
+    && cmp -s <(curl -fsS "$kept") <(curl -fsS "$static") \
     || { echo "the static file is not imgforge's result" >&2; exit 1; }
 [ "$(curl -fsS -o /dev/null -D - "$if_hit" | tr -d '\r' | awk '/^X-Cache:/ {print $2}')" = HIT ] \
     || { echo "image_filter's result is not cached" >&2; exit 1; }
-hit_kinds="static signed unsigned thumbor image_filter"
-declare -A hit_url=([static]=$static [signed]=$signed [unsigned]=$unsigned [thumbor]=$th_hit [image_filter]=$if_hit)
+hit_kinds="static signed unsigned kept thumbor image_filter"
+declare -A hit_url=([static]=$static [signed]=$signed [unsigned]=$unsigned [kept]=$kept [thumbor]=$th_hit [image_filter]=$if_hit)
 declare -A hit_total
 kill -STOP "$imgforge_pid"   # imgforge's hits must not need imgforge at all
 for round in 1 2 3; do
@@ -340,7 +342,8 @@ for kind in $hit_kinds; do
     case $kind in
         static) what="plain static file, default nginx location (imgforge's result bytes)" ;;
         signed) what="imgforge, signed URL (nginx alone: try_files over the cache tree)" ;;
-        unsigned) what="imgforge, unsigned URL (nginx's fastcgi_cache)" ;;
+        unsigned) what="imgforge, unsigned URL (nginx alone: try_files over the cache tree)" ;;
+        kept) what="imgforge, unsigned URL with an escape (nginx's fastcgi_cache)" ;;
         thumbor) what="thumbor, file result storage (2 processes)" ;;
         image_filter) what="nginx image_filter behind proxy_cache" ;;
     esac
