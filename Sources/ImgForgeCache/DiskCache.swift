@@ -81,45 +81,6 @@ public final class DiskCache: Sendable {
         return nil
     }
 
-    /// Runs `body` holding the key's lock, shared by every thread and process using this cache,
-    /// so concurrent misses for one key are processed once. Gives up waiting after `timeout`
-    /// seconds and runs `body` anyway: a slow neighbour must not turn into an error.
-    /// A lock that cannot be had at all (a full disk, say) is no lock: `body` runs anyway.
-    public func withLock<T>(_ key: CacheKey, timeout: Double, _ body: () throws -> T) rethrows -> T {
-        let directory = "\(tiers[0].root)/\(fingerprint)/\(key.directory)"
-        guard Self.makeDirectories(key.directory, in: "\(tiers[0].root)/\(fingerprint)") else { return try body() }
-        let path = "\(directory)/\(key.baseName).lock"
-        let deadline = Date().addingTimeInterval(timeout)
-        var held: Int32 = -1
-        // The holder unlinks the lock file when done. A waiter that then gets the lock on the old,
-        // unlinked file holds nothing anyone else sees: it checks that its file is still the one at
-        // the path, and starts again on the new one otherwise.
-        while held < 0 && Date() < deadline {
-            let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, Self.fileMode)
-            guard fd >= 0 else { break }
-            var locked = flock(fd, LOCK_EX | LOCK_NB) == 0
-            while !locked && Date() < deadline {
-                usleep(2_000)
-                locked = flock(fd, LOCK_EX | LOCK_NB) == 0
-            }
-            var opened = stat(), current = stat()
-            if locked, fstat(fd, &opened) == 0, lstat(path, &current) == 0,
-               opened.st_dev == current.st_dev, opened.st_ino == current.st_ino {
-                held = fd
-            } else {
-                close(fd)
-            }
-        }
-        guard held >= 0 else { return try body() }
-        defer {
-            // Whoever comes next finds the entry and never needs this file again.
-            unlink(path)
-            flock(held, LOCK_UN)
-            close(held)
-        }
-        return try body()
-    }
-
     /// Writes `bytes` to every tier: a temporary file first, renamed into place when complete.
     @discardableResult
     public func store(_ bytes: [UInt8], key: CacheKey, extension ext: String) throws -> CacheFile {
@@ -159,7 +120,7 @@ public final class DiskCache: Sendable {
     }
 
     /// `base` (made again if the janitor or an operator removed it) and `relative` below it.
-    private static func makeDirectories(_ relative: String, in base: String) -> Bool {
+    static func makeDirectories(_ relative: String, in base: String) -> Bool {
         var path = base
         guard makeDirectory(path) else { return false }
         for component in relative.split(separator: "/") {
@@ -218,6 +179,9 @@ public final class DiskCache: Sendable {
             }
         }
         removeAbandonedTemporaryFiles(in: "\(tier.root)/tmp")
+        let locks = open("\(tier.root)/\(lockFileName)", O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, fileMode)
+        guard locks >= 0 else { throw CacheError("cannot create \(tier.root)/\(lockFileName): \(String(cString: strerror(errno)))") }
+        close(locks)
     }
 
     /// Where this process's id means something: its host and pid namespace (a container has its
@@ -226,14 +190,14 @@ public final class DiskCache: Sendable {
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, host.count - 1)
         let namespace = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid")) ?? ""
-        // FNV-1a: a stable name, not a secret.
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         let hostBytes = host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
-        for byte in hostBytes + [0] + Array(namespace.utf8) {
-            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-        }
-        return String(hash, radix: 16)
+        return String(stableHash(hostBytes + [0] + Array(namespace.utf8)), radix: 16)
     }()
+
+    /// FNV-1a: the same in every process (Swift's own hashing is seeded per process); a name, not a secret.
+    static func stableHash<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
+        bytes.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+    }
 
     /// Temporary files a crashed writer left: at once when the writer was a process of this
     /// host and namespace that no longer runs; otherwise (another host or container sharing the

@@ -209,8 +209,6 @@ struct DiskCacheTests {
         let key = try #require(CacheKey(signature: signature, variant: ""))
         let inside = Counter()
         let group = DispatchGroup()
-        // Round after round: the holder unlinks the file as it leaves, and a waiter on the old file must
-        // not hold the lock beside a newcomer on the new one (the audit's L3).
         for _ in 0..<8 {
             group.enter()
             Thread {
@@ -226,6 +224,23 @@ struct DiskCacheTests {
         }
         group.wait()
         #expect(inside.maximum == 1, "one holder at a time")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(root)/current/").isEmpty, "no file per key")
+    }
+
+    @Test func otherKeysAreNotHeldUp() throws {
+        let root = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let cache = try cache(root)
+        let first = try #require(CacheKey(signature: signature, variant: ""))
+        let second = try #require(CacheKey(unsignedRequestURI: "/unsafe/w:10/x", variant: ""))
+        let started = Date()
+        let waited = cache.withLock(first, timeout: 5) {
+            // The same key from another thread waits its whole timeout; another key goes straight in.
+            let same = Thread.detachedResult { cache.withLock(first, timeout: 0.3) { Date().timeIntervalSince(started) } }
+            let other = Thread.detachedResult { cache.withLock(second, timeout: 5) { Date().timeIntervalSince(started) } }
+            return (same(), other())
+        }
+        #expect(waited.0 >= 0.3 && waited.1 < 0.25, "same key after \(waited.0) s, another key after \(waited.1) s")
     }
 }
 
@@ -236,4 +251,24 @@ final class Counter: @unchecked Sendable {
 
     func enter() { lock.withLock { current += 1; maximum = max(maximum, current) } }
     func leave() { lock.withLock { current -= 1 } }
+}
+
+extension Thread {
+    /// Runs `work` on a new thread; the function returned waits for its result.
+    static func detachedResult<T: Sendable>(_ work: @escaping @Sendable () -> T) -> () -> T {
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox<T>()
+        Thread {
+            box.value = work()
+            done.signal()
+        }.start()
+        return {
+            done.wait()
+            return box.value!
+        }
+    }
+}
+
+private final class ResultBox<T>: @unchecked Sendable {
+    var value: T?
 }
