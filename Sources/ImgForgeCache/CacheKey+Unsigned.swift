@@ -2,7 +2,7 @@
 /// expressions of `imgforge nginx-config` (the two sides are checked against each other by the
 /// end-to-end tests).
 ///
-/// Only a URI in a strict form has one: `/unsafe/` followed by segments of `segmentCharacters`
+/// Only a URI in a strict form has one: `/unsafe/` followed by segments of `unsignedSegmentClass`
 /// (1 to `maximumSegmentLength` bytes each, never `.` or `..`) joined by `/`, where one join may
 /// be `//` or `///` (the `://` of a plain source URL, `local:///`). No query, no escapes, no empty
 /// or dot segments: the file system cannot read such a name as anything but itself. The name is

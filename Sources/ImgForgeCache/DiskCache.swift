@@ -120,7 +120,7 @@ public final class DiskCache: Sendable {
     }
 
     /// `base` (made again if the janitor or an operator removed it) and `relative` below it.
-    static func makeDirectories(_ relative: String, in base: String) -> Bool {
+    private static func makeDirectories(_ relative: String, in base: String) -> Bool {
         var path = base
         guard makeDirectory(path) else { return false }
         for component in relative.split(separator: "/") {
