@@ -96,11 +96,11 @@ public struct NginxConfig {
             "# so do unsigned ones in a strict form: /unsafe/a/b://c/d → <root>/current/u/a/b:/~/c/d~[.variant].<ext>.",
             "map $request_uri $imgforge_key {",
             "    default \"-\";",
+            // First, as most hits are signed. Exactly a signature's length: a longer first segment (a signature with
+            // something appended) is no key; and never `unsafe`, which a 6-character signature
+            // (IMGFORGE_SIGNATURE_SIZE=4) would match.
+            "    \"~^/(?!unsafe/)(?<imgforge_p>[A-Za-z0-9_-]{2})(?<imgforge_r>[A-Za-z0-9_-]{\(URLSigner.length(ofSignatureOf: configuration.security.signer.size) - 2)})/\" \"$imgforge_p/$imgforge_p$imgforge_r\";",
         ] + Self.unsignedKeyPatterns + [
-            // Before the signature pattern: a 6-character signature (IMGFORGE_SIGNATURE_SIZE=4) would match "unsafe".
-            "    \"~^/unsafe/\" \"-\";",
-            // Exactly a signature's length: a longer first segment (a signature with something appended) is no key.
-            "    \"~^/(?<imgforge_p>[A-Za-z0-9_-]{2})(?<imgforge_r>[A-Za-z0-9_-]{\(URLSigner.length(ofSignatureOf: configuration.security.signer.size) - 2)})/\" \"$imgforge_p/$imgforge_p$imgforge_r\";",
             "}",
         ]
         if !tiers.isEmpty {

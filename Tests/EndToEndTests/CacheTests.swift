@@ -189,6 +189,11 @@ struct CacheHitTests {
         let escaped = "/unsafe/w:30/plain/local:///%73.jpg"
         let kept = (try stack.get(escaped), try stack.get(escaped))
         #expect(kept.0.header("X-Imgforge-Cache") == "MISS" && kept.1.header("X-Imgforge-Cache") == "HIT", "\(kept.1.headers)")
+        // nginx looks for the unsigned name, not for a signature's: with imgforge gone, the file is still served.
+        let stopped = try #require(stack.terminateImgforge())
+        #expect(stopped.status == 0)
+        let served = try stack.get(url)
+        #expect(served.status == 200 && served.body == first.body, "answered \(served.status)")
     }
 
     @Test func answersNginxMustNotKeepAreNeverHits() throws {
