@@ -15,8 +15,10 @@
 /// file's name (`…~.`) is never a directory's, and an unsigned name never meets a signature's
 /// two-character directory.
 extension CacheKey {
+    /// What a segment may hold besides letters and digits (`-` last, as a regular-expression class needs it).
+    static let unsignedSegmentPunctuation = "_.,:=@-"
     /// The bytes a segment may hold, as a regular-expression class (nginx's side).
-    public static let unsignedSegmentClass = "A-Za-z0-9_.,:=@-"
+    public static let unsignedSegmentClass = "A-Za-z0-9" + unsignedSegmentPunctuation
     public static let maximumSegmentLength = 200
     /// Longer names are not stored (nginx still looks, and finds nothing): within any file system's path limit.
     static let maximumUnsignedNameLength = 2048
@@ -51,16 +53,7 @@ extension CacheKey {
     }
 
     private static func isUnsignedSegment(_ segment: Substring.UTF8View.SubSequence) -> Bool {
-        guard (1...maximumSegmentLength).contains(segment.count), !segment.allSatisfy({ $0 == UInt8(ascii: ".") }) || segment.count > 2 else {
-            return false
-        }
-        return segment.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                true
-            default:
-                "_.,:=@-".utf8.contains(byte)
-            }
-        }
+        (1...maximumSegmentLength).contains(segment.count) && !segment.elementsEqual(".".utf8) && !segment.elementsEqual("..".utf8)
+            && isMade(of: segment, lettersDigitsAnd: unsignedSegmentPunctuation)
     }
 }

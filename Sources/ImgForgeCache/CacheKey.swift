@@ -30,9 +30,16 @@ public struct CacheKey: Sendable, Equatable, Hashable {
     static let validVariants: Set<String> = ["", "a", "w"]
 
     private static func isSafe(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.allSatisfy { byte in
-            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+        !text.isEmpty && isMade(of: text.utf8, lettersDigitsAnd: "-_")
+    }
+
+    /// Whether every byte is an ASCII letter, a digit, or one of `others`.
+    static func isMade<Bytes: Sequence>(of bytes: Bytes, lettersDigitsAnd others: String) -> Bool where Bytes.Element == UInt8 {
+        bytes.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+            default: others.utf8.contains(byte)
+            }
         }
     }
 
