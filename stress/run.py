@@ -75,8 +75,8 @@ class Stack:
                         IMGFORGE_BIND=f"unix:{work}/imgforge.sock",
                         IMGFORGE_LOCAL_FILESYSTEM_ROOT=self.images,
                         IMGFORGE_ALLOW_UNSIGNED="true",
-                        # Signed URLs too: their answers are imgforge's own cache files (unsigned ones are
-                        # kept by nginx), which the process faults check after the kills.
+                        # Signed URLs too: their answers are always imgforge's own cache files (an unsigned
+                        # one only in the strict form of a file name), which the process faults check after the kills.
                         IMGFORGE_KEY=SIGNING_KEY.hex(), IMGFORGE_SALT=SIGNING_SALT.hex(),
                         IMGFORGE_ALLOW_LOOPBACK_SOURCES="true",
                         # Loopback only: fuzzed URLs naming other hosts are refused (403), never fetched.
