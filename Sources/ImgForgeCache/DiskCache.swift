@@ -18,7 +18,7 @@ public final class DiskCache: Sendable {
     public let extensions: [String]
     /// Whether a disk tier's file is flushed to the device before it is renamed into place.
     public let durable: Bool
-    private let writtenSoFar = Mutex(Written())
+    let writtenSoFar = Mutex(Written())
 
     /// What this process has stored since it started, in each tier.
     public struct Written: Sendable, Equatable {
@@ -81,74 +81,12 @@ public final class DiskCache: Sendable {
         return nil
     }
 
-    /// Writes `bytes` to every tier: a temporary file first, renamed into place when complete.
-    @discardableResult
-    public func store(_ bytes: [UInt8], key: CacheKey, extension ext: String) throws -> CacheFile {
-        let relative = key.path(extension: ext)
-        for tier in tiers {
-            let directory = "\(tier.root)/\(fingerprint)/\(key.directory)"
-            guard Self.makeDirectories(key.directory, in: "\(tier.root)/\(fingerprint)") else {
-                throw CacheError("cannot create \(directory): \(String(cString: strerror(errno)))")
-            }
-            let temporary = "\(tier.root)/tmp/\(Self.writerSpace)-\(getpid())-\(UUID().uuidString)"
-            // RAM holds nothing across a power cut: only the disk tier is flushed.
-            try Self.write(bytes, to: temporary, flush: durable && tier.kind == .disk)
-            var moved = rename(temporary, "\(tier.root)/\(fingerprint)/\(relative)") == 0
-            if !moved && errno == ENOENT && Self.makeDirectories(key.directory, in: "\(tier.root)/\(fingerprint)") {
-                // The janitor removed the directory, empty, between its creation and now: once more.
-                moved = rename(temporary, "\(tier.root)/\(fingerprint)/\(relative)") == 0
-            }
-            guard moved else {
-                let reason = String(cString: strerror(errno))
-                unlink(temporary)
-                throw CacheError("cannot move a cache file into place: \(reason)")
-            }
-        }
-        writtenSoFar.withLock {
-            $0.entries += 1
-            $0.bytes += bytes.count
-        }
-        return CacheFile(tier: tiers[0].kind, relativePath: relative)
-    }
-
     /// What this process has stored since it started (each tier received all of it).
     public var written: Written { writtenSoFar.withLock { $0 } }
 
     /// A directory of the cache (its parent exists); true when it exists now.
-    private static func makeDirectory(_ path: String) -> Bool {
+    static func makeDirectory(_ path: String) -> Bool {
         mkdir(path, directoryMode) == 0 || errno == EEXIST
-    }
-
-    /// `base` (made again if the janitor or an operator removed it) and `relative` below it.
-    private static func makeDirectories(_ relative: String, in base: String) -> Bool {
-        var path = base
-        guard makeDirectory(path) else { return false }
-        for component in relative.split(separator: "/") {
-            path += "/\(component)"
-            guard makeDirectory(path) else { return false }
-        }
-        return true
-    }
-
-    private static func write(_ bytes: [UInt8], to path: String, flush: Bool) throws {
-        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, fileMode)
-        guard fd >= 0 else { throw CacheError("cannot create \(path): \(String(cString: strerror(errno)))") }
-        var offset = 0
-        let written: Bool = bytes.withUnsafeBytes { buffer in
-            while offset < buffer.count {
-                let count = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if count < 0 && errno == EINTR { continue }
-                guard count > 0 else { return false }
-                offset += count
-            }
-            return true
-        }
-        let flushed = !written || !flush || fsync(fd) == 0
-        close(fd)
-        guard written, flushed else {
-            unlink(path)
-            throw CacheError("cannot write a cache file: \(String(cString: strerror(errno)))")
-        }
     }
 
     /// Creates the tier's folders, points `current` at this fingerprint, and removes
