@@ -166,6 +166,7 @@ public final class FastCGIServer: Sendable {
         metrics.answered(status: response.status, seconds: seconds, trace: trace)
         connection.send(response, requestID: id, includeBody: request.method != "HEAD")
         connection.finish()
+        response.afterAnswer?()
         scoreboard?.set(slot, nil)
         if let cache = handler.cache { scoreboard?.setWritten(slot, cache.written) }
         let resident = ProcessMemory.residentBytes()

@@ -113,6 +113,11 @@ public struct NginxConfig {
                 "    \"-\" 0;",
                 "    default 1;",
                 "}",
+                "# X-Imgforge-Cache tells about nginx's own cache only: not on a miss that imgforge stores for nginx (BYPASS).",
+                "map $upstream_cache_status $imgforge_cache_status {",
+                "    BYPASS \"\";",
+                "    default $upstream_cache_status;",
+                "}",
             ]
         }
         // The secret is compared as a literal string by a map: a `$` in it is not a variable there,
@@ -207,7 +212,7 @@ public struct NginxConfig {
                 ]
             }
             lines += [
-                "    # Misses: imgforge processes, writes the file, and hands the request back here.",
+                "    # Misses: imgforge processes, answers, and puts the file in place for the next request.",
                 "    location @imgforge {",
                 "        include \(fastcgiParams);",
                 "        fastcgi_param REQUEST_ID \(Self.requestID);",
@@ -221,9 +226,13 @@ public struct NginxConfig {
                 "        # Concurrent misses of one URL: one goes to imgforge, the others wait for its answer.",
                 "        fastcgi_cache_lock on;",
                 "        fastcgi_cache_lock_timeout \(Int(configuration.server.timeout.rounded(.up)))s;",
+                "        # A miss is answered with the result itself, headers as nginx gives the file it stores: ranges too,",
+                "        # and held in memory, not in a temporary file, up to 512 KB.",
+                "        fastcgi_force_ranges on;",
+                "        fastcgi_buffers 32 16k;",
                 "        fastcgi_hide_header X-Request-ID;",
                 "        add_header X-Request-ID \(Self.requestID) always;",
-                "        add_header X-Imgforge-Cache $upstream_cache_status always;",
+                "        add_header X-Imgforge-Cache $imgforge_cache_status always;",
             ] + rateLimit + [
                 "        fastcgi_pass imgforge;",
                 "    }",

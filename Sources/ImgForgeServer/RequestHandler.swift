@@ -136,24 +136,52 @@ public struct RequestHandler: Sendable {
             trace.cache = (file.tier, hit: true)
             return .internalRedirect(file.internalURI)
         }
-        return try cache.withLock(key, timeout: request.deadline?.remainingSeconds ?? configuration.server.timeout) {
-            try request.deadline?.check()
-            // Another thread or process may have finished it while this one waited.
-            if let file = cache.lookup(key) {
-                trace.cache = (file.tier, hit: true)
-                return .internalRedirect(file.internalURI)
-            }
-            let result = try render(path, options: options, acceptable: acceptable, fetcher: fetcher, deadline: request.deadline,
-                                    trace: trace, logger: logger)
+        let held = cache.lock(key, timeout: request.deadline?.remainingSeconds ?? configuration.server.timeout)
+        // Released on leaving, unless the answer's follow-up took it over (a `defer` also keeps it alive until then).
+        var handedOver = false
+        defer { if !handedOver { held.release() } }
+        try request.deadline?.check()
+        // Another thread or process may have finished it while this one waited.
+        if let file = cache.lookup(key) {
+            trace.cache = (file.tier, hit: true)
+            return .internalRedirect(file.internalURI)
+        }
+        let result = try render(path, options: options, acceptable: acceptable, fetcher: fetcher, deadline: request.deadline,
+                                trace: trace, logger: logger)
+        let entry: PendingEntry
+        do {
+            let started = ContinuousClock.now
+            entry = try cache.prepare(result.bytes, key: key, extension: result.format.fileExtension)
+            trace.storeSeconds = (ContinuousClock.now - started) / .seconds(1)
+        } catch {
+            logger.error("cache write failed", metadata: ["error": "\(error)"])
+            return result.response(ttl: configuration.output.ttl)
+        }
+        trace.cache = (entry.file.tier, hit: false)
+        handedOver = true
+        // The answer goes out with the headers nginx will give the file; the flush and the rename follow it,
+        // the key still locked, so that a miss does not wait on the disk.
+        return Response(status: 200, headers: storedHeaders(entry, format: result.format), body: result.bytes) { [logger] in
+            defer { held.release() }
             do {
-                let file = try cache.store(result.bytes, key: key, extension: result.format.fileExtension)
-                trace.cache = (file.tier, hit: false)
-                return .internalRedirect(file.internalURI)
+                try cache.commit(entry)
             } catch {
                 logger.error("cache write failed", metadata: ["error": "\(error)"])
-                return result.response(ttl: configuration.output.ttl)
             }
         }
+    }
+
+    /// What nginx sends with a stored file (its type, validators and `add_header` lines), so that
+    /// the answer to the miss that stored it is the same as every hit's.
+    private func storedHeaders(_ entry: PendingEntry, format: ImageFormat) -> [(name: String, value: String)] {
+        var headers = [
+            ("Content-Type", format.mimeType),
+            ("Last-Modified", HTTPDate.format(entry.modified)),
+            ("ETag", "\"\(String(entry.modified, radix: 16))-\(String(entry.size, radix: 16))\""),
+            ("Cache-Control", "public, max-age=\(configuration.output.ttl)"),
+        ]
+        if configuration.output.autoAVIF || configuration.output.autoWebP { headers.append(("Vary", "Accept")) }
+        return headers
     }
 
     /// `filename` and `return_attachment`; the name gets the result's extension when it has none.

@@ -10,6 +10,8 @@ final class RequestTrace {
     var processSeconds: Double?
     /// Of which inside the encoder (where libvips decodes and does the pixel work).
     var encodeSeconds: Double?
+    /// Writing the result into the cache, the flush to the device included.
+    var storeSeconds: Double?
     /// The format of the processed image.
     var format: ImageFormat?
     /// Whether the result was found in the cache (another request stored it first) or stored there.

@@ -5,11 +5,15 @@ public struct Response: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// Work that must follow the answer, on the same thread, once it is out: putting a stored
+    /// result in place, say, which waits on the disk. The server runs it.
+    public var afterAnswer: (@Sendable () -> Void)?
 
-    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = [], afterAnswer: (@Sendable () -> Void)? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.afterAnswer = afterAnswer
     }
 
     /// A short text answer for errors: never cached for long.

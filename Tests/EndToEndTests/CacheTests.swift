@@ -31,6 +31,17 @@ func cacheFiles(_ link: String) -> [String] {
     return files
 }
 
+/// The cache's entries once `done` holds of them: imgforge puts a miss's file in place just after its answer.
+func cacheFiles(_ link: String, once done: ([String]) -> Bool, within seconds: Double = 5) -> [String] {
+    let deadline = Date().addingTimeInterval(seconds)
+    var files = cacheFiles(link)
+    while !done(files) && Date() < deadline {
+        usleep(10_000)
+        files = cacheFiles(link)
+    }
+    return files
+}
+
 @Suite(.serialized, .serviceStack(cached))
 struct CacheHitTests {
     @Test func nginxAloneServesHitsWithTheSameBytesAndHeaders() throws {
@@ -41,11 +52,11 @@ struct CacheHitTests {
         #expect(miss.status == 200 && miss.header("Content-Type") == "image/jpeg")
         #expect(miss.header("ETag") != nil && miss.header("Last-Modified") != nil)
         #expect(miss.header("Cache-Control") == "public, max-age=31536000")
+        // Only one file, named by the signature, with the extension of its type.
+        let files = cacheFiles(stack.directory.path + "/cache/current") { !$0.isEmpty }
         let hit = try stack.get(url)
         #expect(hit.body == miss.body && stableHeaders(hit) == stableHeaders(miss))
 
-        // Only one file, named by the signature, with the extension of its type.
-        let files = cacheFiles(stack.directory.path + "/cache/current")
         #expect(files.count == 1 && files[0].hasSuffix(".jpg") && files[0].contains(String(url.dropFirst().prefix(20))))
 
         let stopped = try #require(stack.terminateImgforge())
@@ -60,6 +71,27 @@ struct CacheHitTests {
         // What was never cached needs imgforge.
         #expect(try stack.get(try signed("/rs:fit:50:50/plain/local:///photo.jpg")).status == 502)
         try stack.restartImgforge()
+    }
+
+    /// A miss is answered by imgforge itself, its file put in place just after: ranges and HEAD as on a hit.
+    @Test func aMissAnswersRangesAndHeadAsItsHitsDo() throws {
+        let stack = try currentStack()
+        try stack.writeLocal("ranged.jpg", try TestImage.quadrants(width: 300, height: 200, suffix: ".jpg"))
+        let url = try signed("/rs:fit:120:120/plain/local:///ranged.jpg")
+        let part = try stack.get(url, headers: ["Range": "bytes=0-99"])
+        _ = cacheFiles(stack.directory.path + "/cache/current") { $0.contains { $0.contains(String(url.dropFirst().prefix(22))) } }
+        let whole = try stack.get(url)
+        #expect(whole.status == 200 && whole.body.count > 100)
+        #expect(part.status == 206 && part.body == Array(whole.body.prefix(100)), "\(part.status) \(part.headers)")
+        #expect(part.header("Content-Range") == "bytes 0-99/\(whole.body.count)")
+        let hitPart = try stack.get(url, headers: ["Range": "bytes=0-99"])
+        #expect(hitPart.status == 206 && hitPart.body == part.body && hitPart.header("ETag") == part.header("ETag"))
+
+        let other = try signed("/rs:fit:121:121/plain/local:///ranged.jpg")
+        let head = try stack.get(other, method: "HEAD")
+        let full = try stack.get(other)
+        #expect(head.status == 200 && head.body.isEmpty && head.header("Content-Length") == String(full.body.count), "\(head.headers)")
+        #expect(stableHeaders(head) == stableHeaders(full))
     }
 
     @Test func uncacheableAnswersAreNotWrittenForNginx() throws {
@@ -137,7 +169,8 @@ struct CacheHitTests {
             #expect(miss.status == 200 && (try? TestImage(decoding: miss.body))?.width == width, "\(uri): \(miss.status) \(miss.text)")
             #expect(miss.header("X-Imgforge-Cache") == nil, "not nginx's own cache: \(miss.headers)")
             let path = stack.directory.path + "/cache/current/" + file
-            #expect(FileManager.default.fileExists(atPath: path), "\(uri): no \(file) among \(cacheFiles(stack.directory.path + "/cache/current"))")
+            let files = cacheFiles(stack.directory.path + "/cache/current") { _ in FileManager.default.fileExists(atPath: path) }
+            #expect(FileManager.default.fileExists(atPath: path), "\(uri): no \(file) among \(files)")
             misses.append(miss.body)
         }
         #expect(cacheFiles(stack.directory.path + "/cache/current").count == cases.count, "one file per URI and variant")
@@ -224,7 +257,7 @@ struct CacheNegotiationTests {
             #expect(response.header("Content-Type") == type && response.header("Vary") == "Accept", "\(accept)")
             bodies[type] = response.body
         }
-        let files = cacheFiles(stack.directory.path + "/cache/current").map { URL(fileURLWithPath: $0).lastPathComponent }
+        let files = cacheFiles(stack.directory.path + "/cache/current") { $0.count >= 3 }.map { URL(fileURLWithPath: $0).lastPathComponent }
         #expect(files.contains { $0.hasSuffix(".a.avif") } && files.contains { $0.hasSuffix(".w.webp") } && files.contains { $0.hasSuffix(".jpg") })
 
         _ = try #require(stack.terminateImgforge())
@@ -457,8 +490,8 @@ struct HybridCacheTests {
         let url = try signed("/w:60/plain/local:///photo.jpg")
         let miss = try stack.get(url)
         #expect(miss.status == 200)
+        let disk = cacheFiles(stack.directory.path + "/disk/current") { !$0.isEmpty }
         let ram = cacheFiles(stack.directory.path + "/ram/current")
-        let disk = cacheFiles(stack.directory.path + "/disk/current")
         #expect(ram.count == 1 && disk.count == 1, "written to both tiers")
         _ = try #require(stack.terminateImgforge())
         #expect(try stack.get(url).body == miss.body, "from RAM")
@@ -480,6 +513,7 @@ struct CacheIntegrityTests {
         let url = try signed("/w:31/plain/local:///photo.jpg")
         #expect(try stack.get(url).status == 200)
         let link = stack.directory.path + "/cache/current"
+        _ = cacheFiles(link) { $0.contains { $0.contains(String(url.dropFirst().prefix(22))) } }
         let served = try FileManager.default.destinationOfSymbolicLink(atPath: link)
         let other = stack.environment.merging(["IMGFORGE_QUALITY": "70"]) { _, new in new }
         _ = try run(try ServiceStack.imgforgeBinary().path, ["cache", "prune"], environment: other)
@@ -489,6 +523,7 @@ struct CacheIntegrityTests {
         #expect(again.status == 200 && again.header("X-Request-ID") != nil)
         let miss = try signed("/w:32/plain/local:///photo.jpg")
         #expect(try stack.get(miss).status == 200, "a new miss is served and cached")
-        #expect(cacheFiles(link).contains { $0.contains(String(miss.dropFirst().prefix(22))) })
+        #expect(cacheFiles(link) { $0.contains { $0.contains(String(miss.dropFirst().prefix(22))) } }
+            .contains { $0.contains(String(miss.dropFirst().prefix(22))) })
     }
 }

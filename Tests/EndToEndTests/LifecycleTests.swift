@@ -36,7 +36,9 @@ struct SpawnFCGITests {
         let status = try stack.get("/status")
         #expect(status.status == 200 && status.text.contains(#""alive":2"#), "the supervisor's own answer: \(status.text)")
         let url = try signed("/rs:fit:40:40/plain/local:///a.jpg")
-        let miss = try stack.get(url), hit = try stack.get(url)
+        let miss = try stack.get(url)
+        _ = cacheFiles(stack.directory.path + "/cache/current") { $0.contains { $0.contains(String(url.dropFirst().prefix(22))) } }
+        let hit = try stack.get(url)
         #expect(miss.status == 200 && hit.status == 200 && miss.body == hit.body)
         let access = try String(contentsOf: stack.directory.appendingPathComponent("nginx/logs/access.log"), encoding: .utf8)
         #expect(access.split(separator: "\n").filter { $0.contains("rs:fit:40:40") }.last?.contains("upstream=- ") == true,

@@ -3,7 +3,8 @@ import Logging
 /// The one log line of a request: who asked for what (without the signature), the answer, and
 /// where the time went. Durations are milliseconds: `queue` waiting for a worker (from nginx's
 /// hand-over to the accept), `fetch` the source download, `process` the image work, of which
-/// `encode` inside the encoder (where libvips decodes and runs the stages), `total` from the accept.
+/// `encode` inside the encoder (where libvips decodes and runs the stages), `store` writing the result
+/// into the cache, `total` from the accept.
 struct RequestLine {
     var request: Request
     var response: Response
@@ -23,6 +24,7 @@ struct RequestLine {
         if let fetch = trace.fetchSeconds { fields["fetch_ms"] = Self.milliseconds(fetch) }
         if let process = trace.processSeconds { fields["process_ms"] = Self.milliseconds(process) }
         if let encode = trace.encodeSeconds { fields["encode_ms"] = Self.milliseconds(encode) }
+        if let store = trace.storeSeconds { fields["store_ms"] = Self.milliseconds(store) }
         if let format = trace.format { fields["format"] = "\(format.rawValue)" }
         if let cache = trace.cache { fields["cache"] = "\(cache.hit ? "hit" : "stored"):\(cache.tier.rawValue)" }
         if let reason = trace.refusal { fields["reason"] = "\(reason)" }
