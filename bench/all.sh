@@ -7,12 +7,17 @@
 #           tree), unsigned with an escape in the URI (nginx's fastcgi_cache), a plain static location serving the same bytes, thumbor's
 #           result storage, nginx image_filter behind proxy_cache. imgforge is stopped (SIGSTOP) meanwhile.
 #   misses  wrk -c4, every request a new URL (a cache buster no other request uses, for every peer), to
-#           300 px wide at q80: imgforge (4 workers × 1 thread), imgforge-baseline --pipeline reference
+#           300 px wide at q80: imgforge (4 workers × 1 thread, signed URLs, as production sends them), imgforge-baseline --pipeline reference
 #           (4 processes × 1 thread: the same concurrency, no nginx, FastCGI or fetch), thumbor (Pillow,
 #           2 single-process instances behind an nginx upstream with least_conn), image_filter (nginx,
 #           2 workers); the peak PSS of each one's processes is sampled meanwhile. For the JPEG → JPEG
 #           rows, thumbor's engine in-process too (bench/pillow-reference.py, 4 processes), beside the limit.
 #   latency wrk -c1 --latency: imgforge's median miss against the in-process time per operation (1 thread).
+#
+# Every contestant's files (caches, result storage, scratch) are in /tmp; with BENCH_VOLUME=journal, on a
+# journalled ext4 volume that the run mounts (as root, a loop device). The machines this runs on have an ext4
+# root without a journal, where a file creation that follows many deletions scans the recently deleted
+# inodes; ext4 as installed has a journal, whose flush costs more (see doc/benchmarks.md).
 #
 # Every server is started here and stopped on exit. Rounds alternate the contestants row by row, so that
 # a machine that drifts during the run favours none of them.
@@ -31,12 +36,27 @@ done
 [ -f /usr/lib/nginx/modules/ngx_http_image_filter_module.so ] \
     || { echo "missing: nginx's image_filter module (libnginx-mod-http-image-filter)" >&2; exit 1; }
 
+volume=""
+if [ "${BENCH_VOLUME:-}" = journal ] && [ "$(id -u)" -eq 0 ] && [ -z "${BENCH_KEEP:-}" ] && [ -z "$(ls -A "$work")" ]; then
+    volume=$(mktemp /tmp/imgforge-bench-volume.XXXXXX)
+    if ! { truncate -s 8G "$volume" && mkfs.ext4 -q -F "$volume" && mount -o loop "$volume" "$work"; } 2>/dev/null; then
+        rm -f "$volume"
+        volume=""
+    fi
+fi
+files_on() { [ -n "$volume" ] && echo "a journalled ext4 volume (loop device)" \
+    || echo "$(findmnt -n -o FSTYPE --target "$work") of $(findmnt -n -o TARGET --target "$work")"; }
+
 cpu_pids="" thumbor_pids="" if_pid="" th_nginx_pid="" imgforge_pid="" nginx_pid=""
 cleanup() {
     [ -z "$imgforge_pid" ] || kill -CONT "$imgforge_pid" 2>/dev/null || true
     for pid in $nginx_pid $imgforge_pid $th_nginx_pid $if_pid $thumbor_pids; do kill -TERM "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
     # the scratch directory, unless it was given (BENCH_DIR) or is to be kept (BENCH_KEEP)
+    if [ -n "$volume" ]; then
+        umount "$work" 2>/dev/null || umount -l "$work"
+        rm -f "$volume"
+    fi
     [ -n "${BENCH_DIR:-}" ] || [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -44,6 +64,7 @@ trap 'exit 130' INT TERM
 
 log() { echo "[$(( $(date +%s) - started ))s] $*" >&2; }
 
+log "files on $(files_on)"
 log "inputs in $images"
 "$root/bench/inputs.sh" "$images"
 
@@ -56,6 +77,9 @@ stack_start IMGFORGE_CACHE_TYPE=disk IMGFORGE_CACHE_DISK_PATH="$work/cache" IMGF
 for a in 0 1 2 3 4 5 6 7 8 9 a b c d e f; do
     for b in $(printf '%02x ' $(seq 0 255)); do echo "$work/nginx/tmp/imgforge-cache/$a/$b"; done
 done | xargs mkdir -p
+# imgforge's own: the 4,096 directories of signatures' first two characters.
+chars=$(printf '%s ' {0..9} {a..z} {A..Z} _ -)
+for a in $chars; do for b in $chars; do echo "$work/cache/current/$a$b"; done; done | xargs mkdir -p
 th_port=$((port + 2)) if_port=$((port + 3)) if_back=$((port + 4))
 th_ports="$((port + 5)) $((port + 6))"
 static_server
@@ -157,6 +181,35 @@ function request()
 end
 LUA
 } > "$work/unique.lua"
+# Signed URLs cannot be made in wrk's Lua: sign_paths writes, for each wrk thread, 30,000 of BENCH_PATH
+# (signed with IMGFORGE_KEY and IMGFORGE_SALT) to $work/signed/TAG-THREAD.txt, which signed.lua reads.
+sign_paths() {
+    mkdir -p "$work/signed"
+    python3 - "$work/signed" "$1" "$2" <<'PY'
+import base64, hashlib, hmac, os, sys
+key, salt = bytes.fromhex(os.environ["IMGFORGE_KEY"]), bytes.fromhex(os.environ["IMGFORGE_SALT"])
+directory, pattern, tag = sys.argv[1:]
+for thread in (1, 2):
+    with open(f"{directory}/{tag}-{thread}.txt", "w") as urls:
+        for n in range(1, 30001):
+            path = pattern.replace("{cb}", f"{tag}x{thread}x{n}")
+            signature = hmac.new(key, salt + path.encode(), hashlib.sha256).digest()
+            urls.write("/" + base64.urlsafe_b64encode(signature).rstrip(b"=").decode() + path + "\n")
+PY
+}
+{ wrk_thread_numbers; cat <<LUA
+local tag = os.getenv("BENCH_TAG")
+local paths, n = nil, 0
+function request()
+  if not paths then
+    paths = {}
+    for line in io.lines("$work/signed/" .. tag .. "-" .. tid .. ".txt") do paths[#paths + 1] = line end
+  end
+  n = n + 1
+  return wrk.format("GET", paths[n])
+end
+LUA
+} > "$work/signed.lua"
 measurements=0
 # wrk_run NAME WRK-ARGUMENTS...: keeps wrk's report as $work/wrk-NAME.txt; warns of failed requests.
 wrk_run() {
@@ -174,18 +227,23 @@ p50_of() {
 }
 # misses NAME URL-BASE PATH-WITH-{cb} CONNECTIONS [wrk options]: a short warm-up, then one measurement;
 # the CPU time of cpu_pids (the contestant's processes and the nginx in front of it) per miss lands in
-# $work/cpu-NAME.
+# $work/cpu-NAME. A path written `signed:/…` is asked for signed.
 misses() {
-    local name=$1 url=$2 path=$3 connections=$4; shift 4
+    local name=$1 url=$2 path=$3 connections=$4 script=$work/unique.lua; shift 4
     measurements=$((measurements + 1))
+    if [[ $path == signed:* ]]; then
+        path=${path#signed:} script=$work/signed.lua
+        sign_paths "$path" "w$started$measurements"
+        sign_paths "$path" "m$started$measurements"
+    fi
     BENCH_PATH=$path BENCH_TAG="w$started$measurements" wrk -t1 -c"$connections" -d1s --timeout 60s \
-        -s "$work/unique.lua" "$url" > /dev/null
+        -s "$script" "$url" > /dev/null
     # What the warm-up left in flight (wrk closed those connections) finishes before the measurement.
     sleep 1
     local before after
     before=$(cpu_ticks $cpu_pids)
     BENCH_PATH=$path BENCH_TAG="m$started$measurements" wrk_run "$name" -t"$(( connections > 1 ? 2 : 1 ))" \
-        -c"$connections" -d"${seconds}s" --timeout 60s -s "$work/unique.lua" "$@" "$url"
+        -c"$connections" -d"${seconds}s" --timeout 60s -s "$script" "$@" "$url"
     after=$(cpu_ticks $cpu_pids)
     awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" '/requests in/ { if ($1 > 0) printf "%.2f\n", t * 1000 / hz / $1 }' \
         "$work/wrk-$name.txt" > "$work/cpu-$name"
@@ -311,7 +369,7 @@ for i in "${!rows[@]}"; do
     log "misses: $(label "$file" "$options")"
     cpu_pids="$imgforge_pid $nginx_pid"
     with_peak_pss "imgforge-$i" "$imgforge_pid" -- \
-        misses "imgforge-$i" "$base" "/unsafe/rs:fit:300:0/q:80$options/cb:{cb}/plain/local:///$file" 4
+        misses "imgforge-$i" "$base" "signed:/rs:fit:300:0/q:80$options/cb:{cb}/plain/local:///$file" 4
     [ -n "$format" ] && limit "$i" 4 "$file" "$format"
     case $file/$options in photo-*/) pillow "$i" 4 "$file" ;; esac
     if [ -n "$filters" ]; then
@@ -332,7 +390,7 @@ for i in 0 1 2 3; do
     IFS='|' read -r file _ <<< "${rows[$i]}"
     log "one at a time: $file"
     cpu_pids="$imgforge_pid $nginx_pid"
-    misses "p50-$i" "$base" "/unsafe/rs:fit:300:0/q:80/cb:{cb}/plain/local:///$file" 1 --latency
+    misses "p50-$i" "$base" "signed:/rs:fit:300:0/q:80/cb:{cb}/plain/local:///$file" 1 --latency
     limit "one-$i" 1 "$file" jpeg
 done
 
@@ -350,7 +408,8 @@ for kind in $hit_kinds; do
     echo "| $what | ${hit_total[$kind]} | $(ratio "${hit_total[$kind]}" "${hit_total[static]}") |" \
         "$(ratio "${hit_total[signed]}" "${hit_total[$kind]}") | $(ratio "${hit_total[unsigned]}" "${hit_total[$kind]}") |"
 done
-table_head "Misses: every request a new URL, 4 connections, ${seconds} s (misses/s; ratios are imgforge / the other)" -- "source → 300 px wide, q80" "imgforge" "in-process limit (4 × 1)" "imgforge / limit" "thumbor" "imgforge / thumbor" "image_filter" "imgforge / image_filter"
+table_head "Misses: every request a new URL, 4 connections, ${seconds} s (misses/s; ratios are imgforge / the other)" \
+    "Every contestant's files on $(files_on)." -- "source → 300 px wide, q80" "imgforge" "in-process limit (4 × 1)" "imgforge / limit" "thumbor" "imgforge / thumbor" "image_filter" "imgforge / image_filter"
 for i in "${!rows[@]}"; do
     IFS='|' read -r file options _ <<< "${rows[$i]}"
     ours=$(rate_of "imgforge-$i")
