@@ -2,8 +2,8 @@ import Foundation
 
 /// Small blocking-socket helpers shared by the test origin and the test client.
 enum Sockets {
-    /// A listening TCP socket on 127.0.0.1 with a kernel-chosen port.
-    static func listenLoopback() throws -> (fd: Int32, port: Int) {
+    /// A listening TCP socket on 127.0.0.1 with a kernel-chosen port (`port` 0) or the port given.
+    static func listenLoopback(port: Int = 0) throws -> (fd: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestFailure("socket: \(String(cString: strerror(errno)))") }
         var one: Int32 = 1
@@ -11,7 +11,7 @@ enum Sockets {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
+        address.sin_port = UInt16(port).bigEndian
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
@@ -26,11 +26,16 @@ enum Sockets {
         return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 
-    /// A port that was free a moment ago, for servers that bind their own.
+    /// A port that was free a moment ago, for servers that bind their own: below the kernel's ephemeral
+    /// range (32768 and up), where the outgoing connections of tests running meanwhile take their source
+    /// ports, and one of those could take it before the server binds it.
     static func freePort() throws -> Int {
-        let (fd, port) = try listenLoopback()
-        close(fd)
-        return port
+        for _ in 0..<200 {
+            guard let (fd, port) = try? listenLoopback(port: Int.random(in: 20_000..<32_000)) else { continue }
+            close(fd)
+            return port
+        }
+        throw TestFailure("no free port below the ephemeral range")
     }
 
     static func connectLoopback(port: Int) -> Int32? {
