@@ -115,6 +115,8 @@ public struct OutputSettings: Sendable {
     public var formatQuality: [ImageFormat: Int]
     public var autoWebP: Bool
     public var autoAVIF: Bool
+    /// Whether the output format follows `Accept`, so every cached answer varies by it.
+    public var negotiatesFormat: Bool { autoAVIF || autoWebP }
     /// `Cache-Control: max-age` of image responses, in seconds.
     public var ttl: Int
 }

@@ -180,7 +180,7 @@ public struct RequestHandler: Sendable {
             ("ETag", "\"\(String(entry.modified, radix: 16))-\(String(entry.size, radix: 16))\""),
             ("Cache-Control", "public, max-age=\(configuration.output.ttl)"),
         ]
-        if configuration.output.autoAVIF || configuration.output.autoWebP { headers.append(("Vary", "Accept")) }
+        if configuration.output.negotiatesFormat { headers.append(("Vary", "Accept")) }
         return headers
     }
 
