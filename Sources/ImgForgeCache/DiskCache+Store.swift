@@ -55,7 +55,21 @@ extension DiskCache {
     /// Puts a prepared entry in place in every tier (flushed first, when `durable`), where nginx finds it.
     /// On failure nothing of it is left in `tmp/`.
     public func commit(_ entry: PendingEntry) throws {
-        defer { discard(entry.temporaries) }
+        do {
+            try moveIntoPlace(entry)
+        } catch {
+            discard(entry.temporaries)
+            throw error
+        }
+        for temporary in entry.temporaries { close(temporary.descriptor) }
+        writtenSoFar.withLock {
+            $0.entries += 1
+            $0.bytes += entry.size
+        }
+    }
+
+    /// Flushes (when asked) and renames each tier's temporary file into place.
+    private func moveIntoPlace(_ entry: PendingEntry) throws {
         for temporary in entry.temporaries {
             guard !temporary.flush || fsync(temporary.descriptor) == 0 else {
                 throw CacheError("cannot write a cache file: \(String(cString: strerror(errno)))")
@@ -71,10 +85,6 @@ extension DiskCache {
                 moved = rename(temporary.path, destination) == 0
             }
             guard moved else { throw CacheError("cannot move a cache file into place: \(String(cString: strerror(errno)))") }
-        }
-        writtenSoFar.withLock {
-            $0.entries += 1
-            $0.bytes += entry.size
         }
     }
 
